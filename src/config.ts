@@ -1,0 +1,42 @@
+import type { FundsOrder } from './core/player.js';
+import type { CroupierOptions } from './croupier.js';
+
+export interface ServiceConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly croupier: CroupierOptions;
+}
+
+/** Reads the service's configuration from the environment; every variable has a default. */
+export function configFromEnvironment(env: NodeJS.ProcessEnv): ServiceConfig {
+  return {
+    port: integer(env, 'PORT', 8080),
+    host: env.HOST ?? '0.0.0.0',
+    croupier: {
+      databaseUrl: env.DATABASE_URL,
+      dataDir: env.CROUPIER_DATA_DIR ?? './data',
+      poolSize: integer(env, 'CROUPIER_POOL_SIZE', 16),
+      engine: {
+        partitionCount: integer(env, 'CROUPIER_PARTITIONS', 16),
+        batchSizeMax: integer(env, 'CROUPIER_BATCH_SIZE_MAX', 1024),
+        batchDelayMs: integer(env, 'CROUPIER_BATCH_DELAY_MS', 1),
+        queueLengthMax: integer(env, 'CROUPIER_QUEUE_LENGTH_MAX', 20_000),
+        fundsOrder: fundsOrder(env.CROUPIER_FUNDS_ORDER),
+      },
+    },
+  };
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${text}"`);
+  return value;
+}
+
+function fundsOrder(text: string | undefined): FundsOrder {
+  if (text === undefined || text === '' || text === 'bonus_first') return 'bonus_first';
+  if (text === 'cash_first') return 'cash_first';
+  throw new Error(`CROUPIER_FUNDS_ORDER must be bonus_first or cash_first, got "${text}"`);
+}

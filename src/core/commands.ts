@@ -1,0 +1,193 @@
+import { parseId } from './ids.js';
+import { findCurrency, parseAmount, type Currency } from './money.js';
+import { failure, success, type Result } from './result.js';
+
+/** What a provider has chosen to hear when it rolls back a bet Croupier never saw. */
+export type UnknownBetPolicy = 'ok' | 'error';
+
+interface Mutation {
+  /** Who issued the transaction id: a provider id, or "operator". Ids are unique per source. */
+  readonly source: string;
+  readonly transactionId: string;
+  readonly playerId: string;
+}
+
+export interface RegisterPlayer {
+  readonly kind: 'register';
+  readonly playerId: string;
+  readonly currency: Currency;
+}
+export interface Deposit extends Mutation {
+  readonly kind: 'deposit';
+  readonly amount: bigint;
+  readonly currency: string | null;
+}
+export interface Withdrawal extends Mutation {
+  readonly kind: 'withdrawal';
+  readonly amount: bigint;
+  readonly currency: string | null;
+}
+export interface BonusGrant extends Mutation {
+  readonly kind: 'bonus_grant';
+  readonly amount: bigint;
+}
+export interface Bet extends Mutation {
+  readonly kind: 'bet';
+  readonly roundId: string;
+  readonly gameId: string;
+  readonly amount: bigint;
+  readonly currency: string;
+}
+export interface Win extends Mutation {
+  readonly kind: 'win';
+  readonly roundId: string;
+  readonly gameId: string;
+  readonly amount: bigint;
+  readonly currency: string;
+}
+export interface Rollback extends Mutation {
+  readonly kind: 'rollback';
+  readonly roundId: string;
+  readonly referenceTransactionId: string;
+  readonly unknownBet: UnknownBetPolicy;
+}
+export interface BalanceQuery {
+  readonly kind: 'balance';
+  readonly playerId: string;
+}
+export interface StatusChange {
+  readonly kind: 'block' | 'unblock';
+  readonly playerId: string;
+}
+
+export type Command =
+  | RegisterPlayer
+  | Deposit
+  | Withdrawal
+  | BonusGrant
+  | Bet
+  | Win
+  | Rollback
+  | BalanceQuery
+  | StatusChange;
+
+export type MoneyCommand = Deposit | Withdrawal | BonusGrant | Bet | Win | Rollback;
+
+export type CommandKind = Command['kind'];
+
+/** Loose input as it arrives from JSON: every field is checked by `parseCommand`. */
+export type CommandInput = { readonly kind: CommandKind } & Readonly<Record<string, unknown>>;
+
+export function parseCommand(input: CommandInput): Result<Command> {
+  switch (input.kind) {
+    case 'register':
+      return parseRegister(input);
+    case 'deposit':
+    case 'withdrawal':
+      return parseTransfer(input, input.kind);
+    case 'bonus_grant':
+      return parseBonusGrant(input);
+    case 'bet':
+    case 'win':
+      return parseGameMove(input, input.kind);
+    case 'rollback':
+      return parseRollback(input);
+    case 'balance':
+    case 'block':
+    case 'unblock':
+      return parsePlayerOnly(input, input.kind);
+    default:
+      return failure('VALIDATION_ERROR', 'unknown command kind');
+  }
+}
+
+function parseRegister(input: CommandInput): Result<RegisterPlayer> {
+  const playerId = parseId(input.playerId, 'player_id');
+  if (!playerId.ok) return playerId;
+  const currency = findCurrency(input.currency);
+  if (!currency.ok) return currency;
+  return success({ kind: 'register', playerId: playerId.value, currency: currency.value });
+}
+
+function parseMutation(input: CommandInput): Result<Mutation> {
+  const source = parseId(input.source, 'source');
+  if (!source.ok) return source;
+  const transactionId = parseId(input.transactionId, 'transaction_id');
+  if (!transactionId.ok) return transactionId;
+  const playerId = parseId(input.playerId, 'player_id');
+  if (!playerId.ok) return playerId;
+  return success({ source: source.value, transactionId: transactionId.value, playerId: playerId.value });
+}
+
+function parseOptionalCurrency(input: unknown): Result<string | null> {
+  if (input === undefined || input === null) return success(null);
+  const currency = findCurrency(input);
+  return currency.ok ? success(currency.value.code) : currency;
+}
+
+function parseTransfer(input: CommandInput, kind: 'deposit' | 'withdrawal'): Result<Deposit | Withdrawal> {
+  const mutation = parseMutation(input);
+  if (!mutation.ok) return mutation;
+  const amount = parseAmount(input.amount, { allowZero: false });
+  if (!amount.ok) return amount;
+  const currency = parseOptionalCurrency(input.currency);
+  if (!currency.ok) return currency;
+  return success({ kind, ...mutation.value, amount: amount.value, currency: currency.value });
+}
+
+function parseBonusGrant(input: CommandInput): Result<BonusGrant> {
+  const mutation = parseMutation(input);
+  if (!mutation.ok) return mutation;
+  const amount = parseAmount(input.amount, { allowZero: false });
+  if (!amount.ok) return amount;
+  return success({ kind: 'bonus_grant', ...mutation.value, amount: amount.value });
+}
+
+function parseGameMove(input: CommandInput, kind: 'bet' | 'win'): Result<Bet | Win> {
+  const mutation = parseMutation(input);
+  if (!mutation.ok) return mutation;
+  const roundId = parseId(input.roundId, 'round_id');
+  if (!roundId.ok) return roundId;
+  const gameId = parseId(input.gameId, 'game_id');
+  if (!gameId.ok) return gameId;
+  // A win of "0" settles a lost round; a bet must stake something.
+  const amount = parseAmount(input.amount, { allowZero: kind === 'win' });
+  if (!amount.ok) return amount;
+  const currency = findCurrency(input.currency);
+  if (!currency.ok) return currency;
+  return success({
+    kind,
+    ...mutation.value,
+    roundId: roundId.value,
+    gameId: gameId.value,
+    amount: amount.value,
+    currency: currency.value.code,
+  });
+}
+
+function parseRollback(input: CommandInput): Result<Rollback> {
+  const mutation = parseMutation(input);
+  if (!mutation.ok) return mutation;
+  const roundId = parseId(input.roundId, 'round_id');
+  if (!roundId.ok) return roundId;
+  const reference = parseId(input.referenceTransactionId, 'reference_transaction_id');
+  if (!reference.ok) return reference;
+  const unknownBet = input.unknownBet ?? 'ok';
+  if (unknownBet !== 'ok' && unknownBet !== 'error') {
+    return failure('VALIDATION_ERROR', 'unknownBet must be "ok" or "error"');
+  }
+  return success({
+    kind: 'rollback',
+    ...mutation.value,
+    roundId: roundId.value,
+    referenceTransactionId: reference.value,
+    unknownBet,
+  });
+}
+
+function parsePlayerOnly(input: CommandInput, kind: 'balance' | 'block' | 'unblock'): Result<Command> {
+  const playerId = parseId(input.playerId, 'player_id');
+  if (!playerId.ok) return playerId;
+  if (kind === 'balance') return success({ kind, playerId: playerId.value });
+  return success({ kind, playerId: playerId.value });
+}

@@ -1,0 +1,31 @@
+import type { ErrorCode } from './result.js';
+import type { PlayerStatus } from './player.js';
+
+export interface Balance {
+  readonly cash: bigint;
+  readonly bonus: bigint;
+}
+
+export interface Accepted {
+  readonly ok: true;
+  readonly playerId: string;
+  readonly currency: string;
+  /** Null for commands that carry no transaction id (balance, register, block). */
+  readonly transactionId: string | null;
+  /** True when this answers a replay of an already applied transaction id. */
+  readonly duplicate: boolean;
+  readonly balance: Balance;
+  readonly status: PlayerStatus;
+}
+
+export interface Refused {
+  readonly ok: false;
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+export type Outcome = Accepted | Refused;
+
+export function refused(code: ErrorCode, message: string): Refused {
+  return { ok: false, code, message };
+}

@@ -1,0 +1,90 @@
+import type { Currency } from './money.js';
+
+export type PlayerStatus = 'active' | 'blocked';
+export type FundsOrder = 'bonus_first' | 'cash_first';
+
+export interface Wallet {
+  readonly playerId: string;
+  readonly currency: Currency;
+  cash: bigint;
+  bonus: bigint;
+  status: PlayerStatus;
+}
+
+export type TransactionKind = 'deposit' | 'withdrawal' | 'bet' | 'win' | 'rollback' | 'bonus_grant' | 'tombstone';
+
+/**
+ * What the engine remembers of a committed transaction: enough to answer a replay and to
+ * compare its parameters. A tombstone marks the id of a bet that was rolled back before it
+ * arrived.
+ */
+export interface TransactionRecord {
+  readonly source: string;
+  readonly transactionId: string;
+  readonly playerId: string;
+  readonly kind: TransactionKind;
+  readonly amount: bigint;
+  readonly currency: string;
+  readonly roundId: string | null;
+  readonly gameId: string | null;
+  readonly referenceTransactionId: string | null;
+}
+
+export interface BetRecord {
+  readonly transactionId: string;
+  readonly amount: bigint;
+  readonly fromCash: bigint;
+  readonly fromBonus: bigint;
+  rolledBack: boolean;
+}
+
+/**
+ * A round as far as the engine knows it. `complete` says whether every committed transaction
+ * of the round is here; an incomplete round must be loaded before a win or rollback reads it.
+ */
+export interface Round {
+  complete: boolean;
+  readonly bets: Map<string, BetRecord>;
+  settled: boolean;
+}
+
+export interface PlayerState {
+  readonly wallet: Wallet;
+  /** Recent transactions by `transactionKey(source, id)`; older ones live only in the store. */
+  readonly transactions: Map<string, TransactionRecord>;
+  /** Recent rounds by `roundKey(source, roundId)`. */
+  readonly rounds: Map<string, Round>;
+  /**
+   * True while `transactions` and `rounds` hold the player's whole history (a player created by
+   * this writer, with nothing evicted yet). Otherwise a lookup that misses must ask the store.
+   */
+  historyComplete: boolean;
+}
+
+export function transactionKey(source: string, transactionId: string): string {
+  return `${source}\u0000${transactionId}`;
+}
+
+export function roundKey(source: string, roundId: string): string {
+  return `${source}\u0000${roundId}`;
+}
+
+export function newPlayerState(wallet: Wallet, historyComplete: boolean): PlayerState {
+  return { wallet, transactions: new Map(), rounds: new Map(), historyComplete };
+}
+
+export function emptyRound(complete: boolean): Round {
+  return { complete, bets: new Map(), settled: false };
+}
+
+export function sameParameters(left: TransactionRecord, right: TransactionRecord): boolean {
+  return (
+    left.kind === right.kind &&
+    left.playerId === right.playerId &&
+    left.amount === right.amount &&
+    left.currency === right.currency &&
+    left.roundId === right.roundId &&
+    left.gameId === right.gameId &&
+    left.referenceTransactionId === right.referenceTransactionId
+  );
+}

@@ -1,0 +1,54 @@
+import { parseCommand, type Command, type CommandInput } from '../core/commands.js';
+import { refused, type Outcome } from '../core/outcome.js';
+import { partitionOf } from '../core/partitioning.js';
+import type { LedgerStore } from '../store/ledger-store.js';
+import { checkLimits, type EngineSettings } from './limits.js';
+import { PartitionWriter, type WriterHooks } from './partition-writer.js';
+
+/**
+ * Routes each command to the writer of its player's partition. Partitions touch disjoint
+ * players, so their batches commit in parallel without locking each other.
+ */
+export class Engine {
+  private accepting = true;
+
+  private constructor(private readonly writers: readonly PartitionWriter[], private readonly settings: EngineSettings) {}
+
+  static async start(store: LedgerStore, settings: EngineSettings, nodeId: string, hooks: WriterHooks): Promise<Engine> {
+    checkLimits(settings);
+    await store.checkPartitionCount(settings.partitionCount);
+    const partitions = Array.from({ length: settings.partitionCount }, (_, index) => index);
+    const leases = await store.acquirePartitions(partitions, nodeId);
+    const writers = leases.map((lease) => new PartitionWriter(lease, store, settings, hooks));
+    return new Engine(writers, settings);
+  }
+
+  /** Validates loose input, then executes it. Invalid input is refused before it reaches a partition. */
+  execute(input: CommandInput): Promise<Outcome> {
+    const command = parseCommand(input);
+    if (!command.ok) return Promise.resolve(refused(command.code, command.message));
+    return this.submit(command.value);
+  }
+
+  submit(command: Command): Promise<Outcome> {
+    if (!this.accepting) return Promise.resolve(refused('UNAVAILABLE', 'Croupier is shutting down'));
+    const writer = this.writers[partitionOf(command.playerId, this.settings.partitionCount)];
+    if (writer === undefined) throw new Error('invariant violated: every partition has a writer');
+    return writer.submit(command);
+  }
+
+  /** Ready while accepting commands and no partition has been fenced off by another node. */
+  get ready(): boolean {
+    return this.accepting && this.writers.every((writer) => !writer.isFenced);
+  }
+
+  get queuedCommands(): number {
+    return this.writers.reduce((sum, writer) => sum + writer.queueLength, 0);
+  }
+
+  /** Graceful shutdown: refuse new commands, finish and answer every queued one. */
+  async drain(): Promise<void> {
+    this.accepting = false;
+    await Promise.all(this.writers.map((writer) => writer.drain()));
+  }
+}

@@ -1,0 +1,44 @@
+import type { FundsOrder } from '../core/player.js';
+
+/** Every queue, batch and cache of the engine has a named maximum. */
+export interface EngineLimits {
+  readonly partitionCount: number;
+  /** Group commit: a batch closes at this many commands... */
+  readonly batchSizeMax: number;
+  /** ...or after waiting this long for more, whichever comes first. */
+  readonly batchDelayMs: number;
+  /** Commands waiting per partition; past it a command is refused with UNAVAILABLE. */
+  readonly queueLengthMax: number;
+  /** Players whose state a partition keeps in memory; the least recently used are dropped. */
+  readonly playersCachedMax: number;
+  /** Transactions and rounds remembered per player; older ones are read back from the store. */
+  readonly historyPerPlayerMax: number;
+}
+
+export interface EngineSettings extends EngineLimits {
+  readonly fundsOrder: FundsOrder;
+}
+
+export const defaultEngineSettings: EngineSettings = {
+  partitionCount: 16,
+  batchSizeMax: 1024,
+  batchDelayMs: 1,
+  queueLengthMax: 20_000,
+  playersCachedMax: 50_000,
+  historyPerPlayerMax: 512,
+  fundsOrder: 'bonus_first',
+};
+
+export function checkLimits(limits: EngineLimits): void {
+  const checks: [boolean, string][] = [
+    [Number.isInteger(limits.partitionCount) && limits.partitionCount >= 1 && limits.partitionCount <= 4096, 'partitionCount must be 1..4096'],
+    [Number.isInteger(limits.batchSizeMax) && limits.batchSizeMax >= 1 && limits.batchSizeMax <= 10_000, 'batchSizeMax must be 1..10000'],
+    [limits.batchDelayMs >= 0 && limits.batchDelayMs <= 1_000, 'batchDelayMs must be 0..1000'],
+    [limits.queueLengthMax >= limits.batchSizeMax, 'queueLengthMax must hold at least one full batch'],
+    [limits.playersCachedMax >= limits.batchSizeMax, 'playersCachedMax must hold every player of a full batch'],
+    [limits.historyPerPlayerMax >= 1, 'historyPerPlayerMax must be at least 1'],
+  ];
+  for (const [ok, message] of checks) {
+    if (!ok) throw new Error(`invalid engine limits: ${message}`);
+  }
+}

@@ -1,0 +1,128 @@
+import { replayRound } from '../core/history.js';
+import { currencies } from '../core/money.js';
+import { newPlayerState, roundKey, transactionKey, type PlayerState, type TransactionRecord } from '../core/player.js';
+import { assert } from '../core/result.js';
+import type { PartitionView } from '../core/wallet-machine.js';
+import type { StoredTransaction, StoredWallet } from '../store/ledger-store.js';
+import type { EngineLimits } from './limits.js';
+
+interface Cached {
+  readonly state: PlayerState;
+  /** The wallet row's version in the store; null until a newly registered player is committed. */
+  versionRead: bigint | null;
+}
+
+/**
+ * A partition's in-memory state: the players it has touched, most recently used last, plus
+ * the transactions prefetched for the batch being applied. Only committed state survives a
+ * batch: a failed commit drops every player the batch touched.
+ */
+export class PartitionCache implements PartitionView {
+  private readonly players = new Map<string, Cached>();
+  private readonly prefetched = new Map<string, TransactionRecord>();
+
+  constructor(private readonly limits: EngineLimits) {}
+
+  player(playerId: string): PlayerState | undefined {
+    return this.players.get(playerId)?.state;
+  }
+
+  addPlayer(state: PlayerState): void {
+    assert(!this.players.has(state.wallet.playerId), 'a registered player is new');
+    this.players.set(state.wallet.playerId, { state, versionRead: null });
+  }
+
+  transaction(player: PlayerState, source: string, transactionId: string): TransactionRecord | undefined {
+    const key = transactionKey(source, transactionId);
+    return player.transactions.get(key) ?? this.prefetched.get(key);
+  }
+
+  versionRead(playerId: string): bigint | null {
+    const cached = this.players.get(playerId);
+    assert(cached !== undefined, 'a changed player is cached');
+    return cached.versionRead;
+  }
+
+  /** Marks a player as recently used, so the cache drops others first. */
+  touch(playerId: string): void {
+    const cached = this.players.get(playerId);
+    if (cached === undefined) return;
+    this.players.delete(playerId);
+    this.players.set(playerId, cached);
+  }
+
+  loadWallet(stored: StoredWallet): void {
+    const currency = currencies.get(stored.currency);
+    assert(currency !== undefined, `stored currency ${stored.currency} is known`);
+    const wallet = { playerId: stored.playerId, currency, cash: stored.cash, bonus: stored.bonus, status: stored.status };
+    this.players.set(stored.playerId, { state: newPlayerState(wallet, false), versionRead: stored.version });
+  }
+
+  /** Installs whole rounds read from the store, and remembers transactions looked up by id. */
+  loadTransactions(rounds: readonly { playerId: string; source: string; roundId: string }[], transactions: readonly StoredTransaction[]): void {
+    const byRound = new Map<string, StoredTransaction[]>();
+    for (const transaction of transactions) {
+      this.prefetched.set(transactionKey(transaction.source, transaction.transactionId), transaction);
+      if (transaction.roundId === null) continue;
+      const key = `${transaction.playerId}\u0000${roundKey(transaction.source, transaction.roundId)}`;
+      const inRound = byRound.get(key);
+      if (inRound === undefined) byRound.set(key, [transaction]);
+      else inRound.push(transaction);
+    }
+    for (const { playerId, source, roundId } of rounds) {
+      const player = this.player(playerId);
+      if (player === undefined) continue;
+      const key = roundKey(source, roundId);
+      player.rounds.set(key, replayRound(byRound.get(`${playerId}\u0000${key}`) ?? []));
+    }
+  }
+
+  committed(playerId: string): void {
+    const cached = this.players.get(playerId);
+    assert(cached !== undefined, 'a committed player is cached');
+    cached.versionRead = (cached.versionRead ?? 0n) + 1n;
+  }
+
+  /** Forgets players whose in-memory state may be ahead of the store (their batch failed). */
+  forget(playerIds: Iterable<string>): void {
+    for (const playerId of playerIds) this.players.delete(playerId);
+  }
+
+  /** Ends a batch: drops prefetched lookups and trims the cache back to its limits. */
+  endBatch(touched: Iterable<string>): void {
+    this.prefetched.clear();
+    for (const playerId of touched) {
+      const player = this.player(playerId);
+      if (player !== undefined) this.trimHistory(player);
+    }
+    const excess = this.players.size - this.limits.playersCachedMax;
+    if (excess <= 0) return;
+    let dropped = 0;
+    for (const playerId of this.players.keys()) {
+      if (dropped >= excess) break;
+      this.players.delete(playerId);
+      dropped += 1;
+    }
+  }
+
+  private trimHistory(player: PlayerState): void {
+    const max = this.limits.historyPerPlayerMax;
+    if (player.transactions.size > max) {
+      dropOldest(player.transactions, player.transactions.size - max);
+      player.historyComplete = false;
+    }
+    if (player.rounds.size > max) {
+      dropOldest(player.rounds, player.rounds.size - max);
+      player.historyComplete = false;
+    }
+  }
+}
+
+function dropOldest<V>(map: Map<string, V>, count: number): void {
+  let dropped = 0;
+  for (const key of map.keys()) {
+    if (dropped >= count) return;
+    map.delete(key);
+    dropped += 1;
+  }
+}

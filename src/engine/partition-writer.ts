@@ -1,0 +1,227 @@
+import type { Command } from '../core/commands.js';
+import { roundKey, transactionKey } from '../core/player.js';
+import { refused, type Outcome } from '../core/outcome.js';
+import { apply, type Entry, type Refusal } from '../core/wallet-machine.js';
+import {
+  FencedError,
+  isTransactionIdConflict,
+  ledgerId,
+  type LedgerEntry,
+  type LedgerStore,
+  type PartitionLease,
+  type RoundLookup,
+  type TransactionLookup,
+  type WalletWrite,
+} from '../store/ledger-store.js';
+import type { EngineSettings } from './limits.js';
+import { PartitionCache } from './partition-cache.js';
+
+interface Pending {
+  readonly command: Command;
+  readonly resolve: (outcome: Outcome) => void;
+}
+
+export interface WriterHooks {
+  readonly now: () => Date;
+  readonly onBatch?: (partition: number, size: number, commitMs: number) => void;
+  readonly onError?: (partition: number, error: unknown) => void;
+}
+
+type WriterState = 'running' | 'draining' | 'stopped' | 'fenced';
+
+/**
+ * The single writer of one partition. Commands queue up; the writer takes them in order, in
+ * batches, applies each to in-memory state with the pure wallet machine, commits the batch
+ * in one statement and only then answers every command of it.
+ */
+export class PartitionWriter {
+  private readonly queue: Pending[] = [];
+  private readonly cache: PartitionCache;
+  private state: WriterState = 'running';
+  private nextLedgerSeq: bigint;
+  private wake: (() => void) | null = null;
+  private readonly finished: Promise<void>;
+
+  constructor(
+    private readonly lease: PartitionLease,
+    private readonly store: LedgerStore,
+    private readonly settings: EngineSettings,
+    private readonly hooks: WriterHooks,
+  ) {
+    this.cache = new PartitionCache(settings);
+    this.nextLedgerSeq = lease.nextLedgerSeq;
+    this.finished = this.run();
+  }
+
+  get partition(): number {
+    return this.lease.partition;
+  }
+
+  get queueLength(): number {
+    return this.queue.length;
+  }
+
+  get isFenced(): boolean {
+    return this.state === 'fenced';
+  }
+
+  submit(command: Command): Promise<Outcome> {
+    if (this.state !== 'running') return Promise.resolve(refused('UNAVAILABLE', `partition ${this.partition} is not accepting commands`));
+    if (this.queue.length >= this.settings.queueLengthMax) {
+      return Promise.resolve(refused('UNAVAILABLE', `partition ${this.partition} is overloaded; retry later`));
+    }
+    return new Promise((resolve) => {
+      this.queue.push({ command, resolve });
+      if (this.queue.length === 1 || this.queue.length >= this.settings.batchSizeMax) this.signal();
+    });
+  }
+
+  /** Stops taking commands, answers every queued one, then resolves. */
+  async drain(): Promise<void> {
+    if (this.state === 'running') this.state = 'draining';
+    this.signal();
+    await this.finished;
+  }
+
+  private signal(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  private async run(): Promise<void> {
+    for (;;) {
+      if (this.queue.length === 0) {
+        if (this.state !== 'running') break;
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        continue;
+      }
+      if (this.queue.length < this.settings.batchSizeMax && this.settings.batchDelayMs > 0 && this.state === 'running') {
+        await this.gather();
+      }
+      const batch = this.queue.splice(0, this.settings.batchSizeMax);
+      await this.process(batch);
+    }
+    if (this.state === 'draining') this.state = 'stopped';
+  }
+
+  /** Waits up to batchDelayMs for the batch to fill, so that a commit carries more commands. */
+  private async gather(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, this.settings.batchDelayMs);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private async process(batch: readonly Pending[]): Promise<void> {
+    if (this.state === 'fenced') return answerAll(batch, refused('UNAVAILABLE', `partition ${this.partition} moved to another node`));
+    const touched = new Set(batch.map((pending) => pending.command.playerId));
+    try {
+      await this.attempt(batch, false);
+    } catch (error) {
+      this.cache.forget(touched);
+      await this.recover(batch, touched, error);
+    } finally {
+      this.cache.endBatch(touched);
+    }
+  }
+
+  /**
+   * A transaction id that the cache did not know was taken (an old replay, or the same id sent
+   * for another player) fails the commit on the unique constraint. The batch is then applied
+   * once more with every id looked up in the store first.
+   */
+  private async recover(batch: readonly Pending[], touched: Set<string>, error: unknown): Promise<void> {
+    if (isTransactionIdConflict(error)) {
+      try {
+        await this.attempt(batch, true);
+        return;
+      } catch (retryError) {
+        this.cache.forget(touched);
+        error = retryError;
+      }
+    }
+    if (error instanceof FencedError) this.state = 'fenced';
+    this.hooks.onError?.(this.partition, error);
+    answerAll(batch, refused('UNAVAILABLE', 'the ledger store did not confirm this operation; retry with the same transaction id'));
+  }
+
+  private async attempt(batch: readonly Pending[], lookUpEveryId: boolean): Promise<void> {
+    await this.prefetch(batch, lookUpEveryId);
+    const now = this.hooks.now();
+    const outcomes: Outcome[] = [];
+    const entries: LedgerEntry[] = [];
+    const refusals: Refusal[] = [];
+    const changed = new Set<string>();
+    let sequence = this.nextLedgerSeq;
+    for (const { command } of batch) {
+      const applied = apply(this.cache, command, { fundsOrder: this.settings.fundsOrder });
+      outcomes.push(applied.outcome);
+      for (const entry of applied.entries) entries.push({ ledgerId: ledgerId(this.partition, sequence++), entry });
+      if (applied.refusal !== null) refusals.push(applied.refusal);
+      if (applied.changedPlayer !== null) changed.add(applied.changedPlayer.wallet.playerId);
+      this.cache.touch(command.playerId);
+    }
+    const wallets = [...changed].map((playerId) => this.walletWrite(playerId));
+    const started = performance.now();
+    await this.store.commit({ lease: this.lease, nextLedgerSeq: sequence, wallets, entries, refusals, committedAt: now });
+    this.hooks.onBatch?.(this.partition, batch.length, performance.now() - started);
+    this.nextLedgerSeq = sequence;
+    for (const playerId of changed) this.cache.committed(playerId);
+    batch.forEach((pending, index) => pending.resolve(outcomes[index] as Outcome));
+  }
+
+  private walletWrite(playerId: string): WalletWrite {
+    const { wallet } = this.cache.player(playerId) ?? unreachable(playerId);
+    return {
+      playerId,
+      currency: wallet.currency.code,
+      status: wallet.status,
+      cash: wallet.cash,
+      bonus: wallet.bonus,
+      versionRead: this.cache.versionRead(playerId),
+    };
+  }
+
+  /** Loads, in at most two statements, whatever the batch needs that the cache cannot vouch for. */
+  private async prefetch(batch: readonly Pending[], lookUpEveryId: boolean): Promise<void> {
+    const missing = [...new Set(batch.map((pending) => pending.command.playerId))].filter((id) => this.cache.player(id) === undefined);
+    if (missing.length > 0) for (const wallet of await this.store.loadWallets(missing)) this.cache.loadWallet(wallet);
+    const rounds = new Map<string, RoundLookup>();
+    const ids = new Map<string, TransactionLookup>();
+    for (const { command } of batch) {
+      if (lookUpEveryId && 'transactionId' in command) {
+        ids.set(transactionKey(command.source, command.transactionId), { source: command.source, transactionId: command.transactionId });
+      }
+      if (command.kind !== 'win' && command.kind !== 'rollback') continue;
+      const player = this.cache.player(command.playerId);
+      if (player === undefined) continue;
+      const round = player.rounds.get(roundKey(command.source, command.roundId));
+      if (round === undefined ? !player.historyComplete : !round.complete) {
+        rounds.set(`${command.playerId}\u0000${roundKey(command.source, command.roundId)}`, command);
+      }
+      if (command.kind === 'rollback' && !player.transactions.has(transactionKey(command.source, command.referenceTransactionId))) {
+        ids.set(transactionKey(command.source, command.referenceTransactionId), { source: command.source, transactionId: command.referenceTransactionId });
+      }
+    }
+    if (rounds.size === 0 && ids.size === 0) return;
+    const transactions = await this.store.loadTransactions([...rounds.values()], [...ids.values()]);
+    this.cache.loadTransactions([...rounds.values()], transactions);
+  }
+}
+
+function answerAll(batch: readonly Pending[], outcome: Outcome): void {
+  for (const pending of batch) pending.resolve(outcome);
+}
+
+function unreachable(playerId: string): never {
+  throw new Error(`invariant violated: changed player ${playerId} is cached`);
+}
+
+export type { Entry };
