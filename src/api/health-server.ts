@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Croupier } from '../croupier.js';
 
@@ -14,7 +14,7 @@ export function healthRoutes(app: FastifyInstance, croupier: Croupier): void {
 
 export function buildServer(croupier: Croupier, logger?: Logger): FastifyInstance {
   const limits = { bodyLimit: 64 * 1024, requestTimeout: 10_000 };
-  const app = logger === undefined ? Fastify(limits) : Fastify({ ...limits, loggerInstance: logger });
+  const app: FastifyInstance = Fastify({ ...limits, ...(logger === undefined ? {} : { loggerInstance: logger as FastifyBaseLogger }) });
   healthRoutes(app, croupier);
   return app;
 }

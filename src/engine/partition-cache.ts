@@ -20,6 +20,8 @@ interface Cached {
 export class PartitionCache implements PartitionView {
   private readonly players = new Map<string, Cached>();
   private readonly prefetched = new Map<string, TransactionRecord>();
+  /** Transaction ids read from the store for this batch, found or not. */
+  private readonly lookedUp = new Set<string>();
 
   constructor(private readonly limits: EngineLimits) {}
 
@@ -59,7 +61,12 @@ export class PartitionCache implements PartitionView {
   }
 
   /** Installs whole rounds read from the store, and remembers transactions looked up by id. */
-  loadTransactions(rounds: readonly { playerId: string; source: string; roundId: string }[], transactions: readonly StoredTransaction[]): void {
+  loadTransactions(
+    rounds: readonly { playerId: string; source: string; roundId: string }[],
+    lookedUp: readonly string[],
+    transactions: readonly StoredTransaction[],
+  ): void {
+    for (const key of lookedUp) this.lookedUp.add(key);
     const byRound = new Map<string, StoredTransaction[]>();
     for (const transaction of transactions) {
       this.prefetched.set(transactionKey(transaction.source, transaction.transactionId), transaction);
@@ -77,6 +84,15 @@ export class PartitionCache implements PartitionView {
     }
   }
 
+  /**
+   * Whether a miss for this id is certain: the id was read from the store for this batch, or
+   * it is in the player's remembered transactions. (A player's history never covers another
+   * player using the same id, so a miss is not certain even with complete history.)
+   */
+  vouchesFor(playerId: string, key: string): boolean {
+    return this.lookedUp.has(key) || this.players.get(playerId)?.state.transactions.has(key) === true;
+  }
+
   committed(playerId: string): void {
     const cached = this.players.get(playerId);
     assert(cached !== undefined, 'a committed player is cached');
@@ -91,6 +107,7 @@ export class PartitionCache implements PartitionView {
   /** Ends a batch: drops prefetched lookups and trims the cache back to its limits. */
   endBatch(touched: Iterable<string>): void {
     this.prefetched.clear();
+    this.lookedUp.clear();
     for (const playerId of touched) {
       const player = this.player(playerId);
       if (player !== undefined) this.trimHistory(player);

@@ -16,6 +16,9 @@ import {
 import type { EngineSettings } from './limits.js';
 import { PartitionCache } from './partition-cache.js';
 
+/** Transaction ids to read from the store before applying a batch (keys of `transactionKey`). */
+type LookUp = ReadonlySet<string> | 'all';
+
 interface Pending {
   readonly command: Command;
   readonly resolve: (outcome: Outcome) => void;
@@ -123,51 +126,65 @@ export class PartitionWriter {
     if (this.state === 'fenced') return answerAll(batch, refused('UNAVAILABLE', `partition ${this.partition} moved to another node`));
     const touched = new Set(batch.map((pending) => pending.command.playerId));
     try {
-      await this.attempt(batch, false);
+      await this.applyAndCommit(batch, touched);
     } catch (error) {
       this.cache.forget(touched);
-      await this.recover(batch, touched, error);
+      if (error instanceof FencedError) this.state = 'fenced';
+      this.hooks.onError?.(this.partition, error);
+      answerAll(batch, refused('UNAVAILABLE', 'the ledger store did not confirm this operation; retry with the same transaction id'));
     } finally {
       this.cache.endBatch(touched);
     }
   }
 
   /**
-   * A transaction id that the cache did not know was taken (an old replay, or the same id sent
-   * for another player) fails the commit on the unique constraint. The batch is then applied
-   * once more with every id looked up in the store first.
+   * The cache answers most id lookups; when it cannot vouch for an id, the batch is applied
+   * again with that id read from the store first:
+   * - a refusal for an id the cache does not know could hide a replay (which must be answered
+   *   as a duplicate, not refused);
+   * - an id accepted as new may be taken in the store (an old replay, or the same id sent for
+   *   another player): the commit then fails on the unique constraint and every id is read.
+   * The set of ids read only grows, so this ends within the batch size.
    */
-  private async recover(batch: readonly Pending[], touched: Set<string>, error: unknown): Promise<void> {
-    if (isTransactionIdConflict(error)) {
+  private async applyAndCommit(batch: readonly Pending[], touched: ReadonlySet<string>): Promise<void> {
+    let lookUp = new Set<string>() as LookUp;
+    for (;;) {
       try {
-        await this.attempt(batch, true);
-        return;
-      } catch (retryError) {
-        this.cache.forget(touched);
-        error = retryError;
+        const uncertain = await this.attempt(batch, lookUp);
+        if (uncertain.size === 0) return;
+        if (lookUp === 'all') throw new Error('invariant violated: a refusal is uncertain after every id was read');
+        lookUp = new Set([...lookUp, ...uncertain]);
+      } catch (error) {
+        if (!isTransactionIdConflict(error) || lookUp === 'all') throw error;
+        lookUp = 'all';
       }
+      this.cache.forget(touched);
     }
-    if (error instanceof FencedError) this.state = 'fenced';
-    this.hooks.onError?.(this.partition, error);
-    answerAll(batch, refused('UNAVAILABLE', 'the ledger store did not confirm this operation; retry with the same transaction id'));
   }
 
-  private async attempt(batch: readonly Pending[], lookUpEveryId: boolean): Promise<void> {
-    await this.prefetch(batch, lookUpEveryId);
+  /** Applies and commits the batch; or, when a refusal rests on an unverified id, returns those ids uncommitted. */
+  private async attempt(batch: readonly Pending[], lookUp: LookUp): Promise<Set<string>> {
+    await this.prefetch(batch, lookUp);
     const now = this.hooks.now();
     const outcomes: Outcome[] = [];
     const entries: LedgerEntry[] = [];
     const refusals: Refusal[] = [];
     const changed = new Set<string>();
+    const uncertain = new Set<string>();
     let sequence = this.nextLedgerSeq;
     for (const { command } of batch) {
       const applied = apply(this.cache, command, { fundsOrder: this.settings.fundsOrder });
       outcomes.push(applied.outcome);
       for (const entry of applied.entries) entries.push({ ledgerId: ledgerId(this.partition, sequence++), entry });
-      if (applied.refusal !== null) refusals.push(applied.refusal);
+      if (applied.refusal !== null) {
+        refusals.push(applied.refusal);
+        const key = transactionKey(applied.refusal.command.source, applied.refusal.command.transactionId);
+        if (!this.cache.vouchesFor(command.playerId, key)) uncertain.add(key);
+      }
       if (applied.changedPlayer !== null) changed.add(applied.changedPlayer.wallet.playerId);
       this.cache.touch(command.playerId);
     }
+    if (uncertain.size > 0) return uncertain;
     const wallets = [...changed].map((playerId) => this.walletWrite(playerId));
     const started = performance.now();
     await this.store.commit({ lease: this.lease, nextLedgerSeq: sequence, wallets, entries, refusals, committedAt: now });
@@ -175,6 +192,7 @@ export class PartitionWriter {
     this.nextLedgerSeq = sequence;
     for (const playerId of changed) this.cache.committed(playerId);
     batch.forEach((pending, index) => pending.resolve(outcomes[index] as Outcome));
+    return uncertain;
   }
 
   private walletWrite(playerId: string): WalletWrite {
@@ -190,14 +208,15 @@ export class PartitionWriter {
   }
 
   /** Loads, in at most two statements, whatever the batch needs that the cache cannot vouch for. */
-  private async prefetch(batch: readonly Pending[], lookUpEveryId: boolean): Promise<void> {
+  private async prefetch(batch: readonly Pending[], lookUp: LookUp): Promise<void> {
     const missing = [...new Set(batch.map((pending) => pending.command.playerId))].filter((id) => this.cache.player(id) === undefined);
     if (missing.length > 0) for (const wallet of await this.store.loadWallets(missing)) this.cache.loadWallet(wallet);
     const rounds = new Map<string, RoundLookup>();
     const ids = new Map<string, TransactionLookup>();
     for (const { command } of batch) {
-      if (lookUpEveryId && 'transactionId' in command) {
-        ids.set(transactionKey(command.source, command.transactionId), { source: command.source, transactionId: command.transactionId });
+      if ('transactionId' in command) {
+        const key = transactionKey(command.source, command.transactionId);
+        if (lookUp === 'all' || lookUp.has(key)) ids.set(key, { source: command.source, transactionId: command.transactionId });
       }
       if (command.kind !== 'win' && command.kind !== 'rollback') continue;
       const player = this.cache.player(command.playerId);
@@ -212,7 +231,7 @@ export class PartitionWriter {
     }
     if (rounds.size === 0 && ids.size === 0) return;
     const transactions = await this.store.loadTransactions([...rounds.values()], [...ids.values()]);
-    this.cache.loadTransactions([...rounds.values()], transactions);
+    this.cache.loadTransactions([...rounds.values()], [...ids.keys()], transactions);
   }
 }
 

@@ -1,0 +1,57 @@
+import type { Command, CommandInput } from '../../src/core/commands.js';
+import { parseCommand } from '../../src/core/commands.js';
+import type { Outcome } from '../../src/core/outcome.js';
+import { transactionKey, type FundsOrder, type PlayerState, type TransactionRecord } from '../../src/core/player.js';
+import { apply, type Entry, type PartitionView } from '../../src/core/wallet-machine.js';
+
+/**
+ * The reference model: the pure wallet machine over plain maps that never forget anything,
+ * with one transaction index across all players (what the store's unique constraint enforces).
+ */
+export class Model implements PartitionView {
+  readonly players = new Map<string, PlayerState>();
+  readonly transactions = new Map<string, TransactionRecord>();
+  readonly entries: Entry[] = [];
+
+  constructor(private readonly fundsOrder: FundsOrder = 'bonus_first') {}
+
+  player(playerId: string): PlayerState | undefined {
+    return this.players.get(playerId);
+  }
+
+  addPlayer(state: PlayerState): void {
+    this.players.set(state.wallet.playerId, state);
+  }
+
+  transaction(_player: PlayerState, source: string, transactionId: string): TransactionRecord | undefined {
+    return this.transactions.get(transactionKey(source, transactionId));
+  }
+
+  execute(input: CommandInput): { outcome: Outcome; entries: readonly Entry[] } {
+    const command = parseCommand(input);
+    if (!command.ok) return { outcome: { ok: false, code: command.code, message: command.message }, entries: [] };
+    return this.run(command.value);
+  }
+
+  run(command: Command): { outcome: Outcome; entries: readonly Entry[] } {
+    const applied = apply(this, command, { fundsOrder: this.fundsOrder });
+    for (const entry of applied.entries) {
+      this.transactions.set(transactionKey(entry.record.source, entry.record.transactionId), entry.record);
+      this.entries.push(entry);
+    }
+    return { outcome: applied.outcome, entries: applied.entries };
+  }
+
+  /** The sum of every posting to one player account. */
+  postedTo(playerId: string, account: 'cash' | 'bonus'): bigint {
+    let sum = 0n;
+    for (const entry of this.entries) {
+      for (const posting of entry.postings) if (posting.playerId === playerId && posting.account === account) sum += posting.amount;
+    }
+    return sum;
+  }
+}
+
+export function json(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item));
+}
