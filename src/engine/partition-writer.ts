@@ -42,6 +42,8 @@ export class PartitionWriter {
   private readonly cache: PartitionCache;
   private state: WriterState = 'running';
   private nextLedgerSeq: bigint;
+  /** Set when a commit's outcome is unknown (the reply was lost): the store may be ahead of us. */
+  private resynchronise = false;
   private wake: (() => void) | null = null;
   private readonly finished: Promise<void>;
 
@@ -126,15 +128,29 @@ export class PartitionWriter {
     if (this.state === 'fenced') return answerAll(batch, refused('UNAVAILABLE', `partition ${this.partition} moved to another node`));
     const touched = new Set(batch.map((pending) => pending.command.playerId));
     try {
+      if (this.resynchronise) await this.readLease();
       await this.applyAndCommit(batch, touched);
     } catch (error) {
       this.cache.forget(touched);
+      this.resynchronise = true;
       if (error instanceof FencedError) this.state = 'fenced';
       this.hooks.onError?.(this.partition, error);
       answerAll(batch, refused('UNAVAILABLE', 'the ledger store did not confirm this operation; retry with the same transaction id'));
     } finally {
       this.cache.endBatch(touched);
     }
+  }
+
+  /**
+   * After a commit of unknown outcome the batch may have landed: its players were dropped from
+   * the cache (they reload from the store) and the ledger sequence is read back, so that no
+   * ledger id is used twice. A moved epoch means another node owns the partition now.
+   */
+  private async readLease(): Promise<void> {
+    const stored = await this.store.readPartition(this.partition);
+    if (stored.epoch !== this.lease.epoch) throw new FencedError(this.partition);
+    this.nextLedgerSeq = stored.nextLedgerSeq;
+    this.resynchronise = false;
   }
 
   /**

@@ -102,6 +102,17 @@ export class LedgerStore {
       .sort((left, right) => left.partition - right.partition);
   }
 
+  /** Reads a partition's lease as the store has it, to resynchronise after a commit of unknown outcome. */
+  async readPartition(partition: number): Promise<PartitionLease> {
+    const rows = await this.client.query<{ epoch: string; next_ledger_seq: string }>(
+      `SELECT epoch::text, next_ledger_seq::text FROM partitions WHERE partition = $1`,
+      [partition],
+    );
+    const row = rows[0];
+    if (row === undefined) throw new Error(`invariant violated: partition ${partition} has a row`);
+    return { partition, epoch: BigInt(row.epoch), nextLedgerSeq: BigInt(row.next_ledger_seq) };
+  }
+
   async loadWallets(playerIds: readonly string[]): Promise<StoredWallet[]> {
     const rows = await this.client.query<WalletRow>(
       `SELECT player_id, currency, status, cash::text, bonus::text, version::text FROM players WHERE player_id = ANY($1::text[])`,

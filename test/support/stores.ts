@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import type { CroupierOptions } from '../../src/croupier.js';
 
@@ -48,13 +51,17 @@ export async function dropSchema(schema: string): Promise<void> {
 
 export interface StoreUnderTest {
   readonly name: 'pglite' | 'postgres';
-  /** Options for a fresh, empty store; `cleanup` removes it. */
-  fresh(): { options: CroupierOptions; cleanup: () => Promise<void> };
+  /** Options for a fresh, empty store; `cleanup` removes it. `durable` keeps PGlite on disk (for restarts). */
+  fresh(durable?: boolean): { options: CroupierOptions; cleanup: () => Promise<void> };
 }
 
 export const pgliteStore: StoreUnderTest = {
   name: 'pglite',
-  fresh: () => ({ options: { dataDir: null }, cleanup: async () => undefined }),
+  fresh(durable = false) {
+    if (!durable) return { options: { dataDir: null }, cleanup: async () => undefined };
+    const dataDir = mkdtempSync(join(tmpdir(), 'croupier-pglite-'));
+    return { options: { dataDir }, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  },
 };
 
 export const postgresStore: StoreUnderTest = {
