@@ -89,7 +89,7 @@ function applyMoney(view: PartitionView, player: PlayerState, command: MoneyComm
   if (existing !== undefined) return replay(player, command, request, existing);
   const mismatch = currencyMismatch(player, command);
   if (mismatch !== null) return rejected(command, mismatch);
-  const result = decide(view, player, command, options);
+  const result = decide(view, player, command, request, options);
   if (!result.ok) return rejected(command, result);
   for (const entry of result.entries) {
     player.transactions.set(transactionKey(entry.record.source, entry.record.transactionId), entry.record);
@@ -128,43 +128,43 @@ function currencyMismatch(player: PlayerState, command: MoneyCommand): Refused |
  */
 type Decision = { readonly ok: true; readonly entries: Entry[]; readonly answer: Refused | null } | Refused;
 
-function decide(view: PartitionView, player: PlayerState, command: MoneyCommand, options: MachineOptions): Decision {
+function decide(view: PartitionView, player: PlayerState, command: MoneyCommand, request: TransactionRecord, options: MachineOptions): Decision {
   switch (command.kind) {
     case 'deposit':
-      return deposit(player, command);
+      return deposit(player, command, request);
     case 'withdrawal':
-      return withdraw(player, command);
+      return withdraw(player, command, request);
     case 'bonus_grant':
-      return grantBonus(player, command);
+      return grantBonus(player, command, request);
     case 'bet':
-      return bet(player, command, options.fundsOrder);
+      return bet(player, command, request, options.fundsOrder);
     case 'win':
-      return win(player, command);
+      return win(player, command, request);
     case 'rollback':
-      return rollback(view, player, command);
+      return rollback(view, player, command, request);
   }
 }
 
-function deposit(player: PlayerState, command: Deposit): Decision {
+function deposit(player: PlayerState, command: Deposit, request: TransactionRecord): Decision {
   if (player.wallet.status === 'blocked') return blocked(player);
   const postings = legs(housePosting('world:payments', -command.amount), playerPosting(player.wallet.playerId, 'cash', command.amount));
-  return decided(entry(player, command, command.amount, 0n, postings));
+  return decided(entry(request, command.amount, 0n, postings));
 }
 
 /** Withdrawals stay open for blocked players: a closed or self-excluded account is paid out. */
-function withdraw(player: PlayerState, command: Withdrawal): Decision {
+function withdraw(player: PlayerState, command: Withdrawal, request: TransactionRecord): Decision {
   if (player.wallet.cash < command.amount) return insufficient(player, command.amount, player.wallet.cash);
   const postings = legs(playerPosting(player.wallet.playerId, 'cash', -command.amount), housePosting('world:payments', command.amount));
-  return decided(entry(player, command, command.amount, 0n, postings));
+  return decided(entry(request, command.amount, 0n, postings));
 }
 
-function grantBonus(player: PlayerState, command: BonusGrant): Decision {
+function grantBonus(player: PlayerState, command: BonusGrant, request: TransactionRecord): Decision {
   if (player.wallet.status === 'blocked') return blocked(player);
   const postings = legs(housePosting('house:bonus', -command.amount), playerPosting(player.wallet.playerId, 'bonus', command.amount));
-  return decided(entry(player, command, 0n, command.amount, postings));
+  return decided(entry(request, 0n, command.amount, postings));
 }
 
-function bet(player: PlayerState, command: Bet, fundsOrder: FundsOrder): Decision {
+function bet(player: PlayerState, command: Bet, request: TransactionRecord, fundsOrder: FundsOrder): Decision {
   const { wallet } = player;
   if (wallet.status === 'blocked') return blocked(player);
   if (wallet.cash + wallet.bonus < command.amount) return insufficient(player, command.amount, wallet.cash + wallet.bonus);
@@ -176,7 +176,7 @@ function bet(player: PlayerState, command: Bet, fundsOrder: FundsOrder): Decisio
   );
   const round = roundFor(player, command.source, command.roundId);
   round.bets.set(command.transactionId, { transactionId: command.transactionId, amount: command.amount, ...split, rolledBack: false });
-  return decided(entry(player, command, split.fromCash, split.fromBonus, postings));
+  return decided(entry(request, split.fromCash, split.fromBonus, postings));
 }
 
 export function splitStake(amount: bigint, cash: bigint, bonus: bigint, fundsOrder: FundsOrder): { fromCash: bigint; fromBonus: bigint } {
@@ -193,7 +193,7 @@ export function splitStake(amount: bigint, cash: bigint, bonus: bigint, fundsOrd
  * A win is paid in proportion to how the round's standing stakes were funded: the share
  * staked from bonus goes back to bonus, the rest to cash.
  */
-function win(player: PlayerState, command: Win): Decision {
+function win(player: PlayerState, command: Win, request: TransactionRecord): Decision {
   const round = knownRound(player, command.source, command.roundId);
   if (round === undefined || round.bets.size === 0) {
     return refused('ROUND_NOT_FOUND', `round ${command.roundId} has no bet from player ${player.wallet.playerId}`);
@@ -209,14 +209,14 @@ function win(player: PlayerState, command: Win): Decision {
     playerPosting(player.wallet.playerId, 'bonus', toBonus),
   );
   round.settled = true;
-  return decided(entry(player, command, toCash, toBonus, postings));
+  return decided(entry(request, toCash, toBonus, postings));
 }
 
-function rollback(view: PartitionView, player: PlayerState, command: Rollback): Decision {
+function rollback(view: PartitionView, player: PlayerState, command: Rollback, request: TransactionRecord): Decision {
   const reference = view.transaction(player, command.source, command.referenceTransactionId);
-  if (reference === undefined) return rollbackUnknown(player, command);
+  if (reference === undefined) return rollbackUnknown(player, command, request);
   if (reference.kind === 'tombstone') {
-    return command.unknownBet === 'ok' ? decided(entry(player, command, 0n, 0n, [])) : betNotFound(command);
+    return command.unknownBet === 'ok' ? decided(entry(request, 0n, 0n, [])) : betNotFound(command);
   }
   if (reference.kind !== 'bet' || reference.playerId !== player.wallet.playerId || reference.roundId !== command.roundId) {
     return refused('BET_NOT_FOUND', `${command.referenceTransactionId} is not a bet of player ${player.wallet.playerId} in round ${command.roundId}`);
@@ -225,7 +225,7 @@ function rollback(view: PartitionView, player: PlayerState, command: Rollback): 
   const stake = round?.bets.get(command.referenceTransactionId);
   assert(round !== undefined && stake !== undefined, 'a known bet has a loaded round');
   // A bet already reversed by another rollback id is not reversed twice.
-  if (stake.rolledBack) return decided(entry(player, command, 0n, 0n, []));
+  if (stake.rolledBack) return decided(entry(request, 0n, 0n, []));
   if (round.settled) return refused('ALREADY_SETTLED', `round ${command.roundId} is already paid`);
   const postings = legs(
     ...reversed([
@@ -235,11 +235,11 @@ function rollback(view: PartitionView, player: PlayerState, command: Rollback): 
     ]),
   );
   stake.rolledBack = true;
-  return decided(entry(player, command, stake.fromCash, stake.fromBonus, postings));
+  return decided(entry(request, stake.fromCash, stake.fromBonus, postings));
 }
 
 /** The bet never arrived: its id is tombstoned so that it is refused if it comes late. */
-function rollbackUnknown(player: PlayerState, command: Rollback): Decision {
+function rollbackUnknown(player: PlayerState, command: Rollback, request: TransactionRecord): Decision {
   const tombstone: Entry = {
     record: {
       source: command.source,
@@ -259,7 +259,7 @@ function rollbackUnknown(player: PlayerState, command: Rollback): Decision {
   const round = roundFor(player, command.source, command.roundId);
   round.bets.set(command.referenceTransactionId, { transactionId: command.referenceTransactionId, amount: 0n, fromCash: 0n, fromBonus: 0n, rolledBack: true });
   if (command.unknownBet === 'error') return { ok: true, entries: [tombstone], answer: betNotFound(command) };
-  return decided(tombstone, entry(player, command, 0n, 0n, []));
+  return decided(tombstone, entry(request, 0n, 0n, []));
 }
 
 function betNotFound(command: Rollback): Refused {
@@ -296,8 +296,8 @@ function requestRecord(player: PlayerState, command: MoneyCommand): TransactionR
   };
 }
 
-function entry(player: PlayerState, command: MoneyCommand, cashAmount: bigint, bonusAmount: bigint, postings: Posting[]): Entry {
-  return { record: requestRecord(player, command), cashAmount, bonusAmount, postings };
+function entry(record: TransactionRecord, cashAmount: bigint, bonusAmount: bigint, postings: Posting[]): Entry {
+  return { record, cashAmount, bonusAmount, postings };
 }
 
 function decided(...entries: Entry[]): Decision {

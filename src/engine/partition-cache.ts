@@ -10,6 +10,8 @@ interface Cached {
   readonly state: PlayerState;
   /** The wallet row's version in the store; null until a newly registered player is committed. */
   versionRead: bigint | null;
+  /** The last batch that moved this player to the recently used end. */
+  touchedInBatch: number;
 }
 
 /**
@@ -22,6 +24,7 @@ export class PartitionCache implements PartitionView {
   private readonly prefetched = new Map<string, TransactionRecord>();
   /** Transaction ids read from the store for this batch, found or not. */
   private readonly lookedUp = new Set<string>();
+  private batchNumber = 0;
 
   constructor(private readonly limits: EngineLimits) {}
 
@@ -31,7 +34,7 @@ export class PartitionCache implements PartitionView {
 
   addPlayer(state: PlayerState): void {
     assert(!this.players.has(state.wallet.playerId), 'a registered player is new');
-    this.players.set(state.wallet.playerId, { state, versionRead: null });
+    this.players.set(state.wallet.playerId, { state, versionRead: null, touchedInBatch: -1 });
   }
 
   transaction(player: PlayerState, source: string, transactionId: string): TransactionRecord | undefined {
@@ -48,7 +51,8 @@ export class PartitionCache implements PartitionView {
   /** Marks a player as recently used, so the cache drops others first. */
   touch(playerId: string): void {
     const cached = this.players.get(playerId);
-    if (cached === undefined) return;
+    if (cached === undefined || cached.touchedInBatch === this.batchNumber) return;
+    cached.touchedInBatch = this.batchNumber;
     this.players.delete(playerId);
     this.players.set(playerId, cached);
   }
@@ -57,7 +61,7 @@ export class PartitionCache implements PartitionView {
     const currency = currencies.get(stored.currency);
     assert(currency !== undefined, `stored currency ${stored.currency} is known`);
     const wallet = { playerId: stored.playerId, currency, cash: stored.cash, bonus: stored.bonus, status: stored.status };
-    this.players.set(stored.playerId, { state: newPlayerState(wallet, false), versionRead: stored.version });
+    this.players.set(stored.playerId, { state: newPlayerState(wallet, false), versionRead: stored.version, touchedInBatch: -1 });
   }
 
   /** Installs whole rounds read from the store, and remembers transactions looked up by id. */
@@ -108,6 +112,7 @@ export class PartitionCache implements PartitionView {
   endBatch(touched: Iterable<string>): void {
     this.prefetched.clear();
     this.lookedUp.clear();
+    this.batchNumber += 1;
     for (const playerId of touched) {
       const player = this.player(playerId);
       if (player !== undefined) this.trimHistory(player);

@@ -106,6 +106,8 @@ export class PartitionWriter {
       }
       const batch = this.queue.splice(0, this.settings.batchSizeMax);
       await this.process(batch);
+      // An in-process store (PGlite) can answer without ever yielding; give callers a turn.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     if (this.state === 'draining') this.state = 'stopped';
   }
@@ -198,7 +200,6 @@ export class PartitionWriter {
         if (!this.cache.vouchesFor(command.playerId, key)) uncertain.add(key);
       }
       if (applied.changedPlayer !== null) changed.add(applied.changedPlayer.wallet.playerId);
-      this.cache.touch(command.playerId);
     }
     if (uncertain.size > 0) return uncertain;
     const wallets = [...changed].map((playerId) => this.walletWrite(playerId));
@@ -207,6 +208,7 @@ export class PartitionWriter {
     this.hooks.onBatch?.(this.partition, batch.length, performance.now() - started);
     this.nextLedgerSeq = sequence;
     for (const playerId of changed) this.cache.committed(playerId);
+    for (const { command } of batch) this.cache.touch(command.playerId);
     batch.forEach((pending, index) => pending.resolve(outcomes[index] as Outcome));
     return uncertain;
   }

@@ -1,4 +1,6 @@
+import type { HouseAccount } from '../core/ledger.js';
 import type { Entry, Refusal } from '../core/wallet-machine.js';
+import { integerArray, textArray } from './array-literal.js';
 import type { PlayerStatus, TransactionKind, TransactionRecord } from '../core/player.js';
 import type { SqlClient } from './sql-client.js';
 
@@ -13,6 +15,7 @@ export interface StoredWallet {
 
 export interface StoredTransaction extends TransactionRecord {
   readonly ledgerId: bigint;
+  /** How much the transaction moved from or to cash and bonus (the size of those legs). */
   readonly cashAmount: bigint;
   readonly bonusAmount: bigint;
 }
@@ -167,7 +170,7 @@ export function isTransactionIdConflict(error: unknown): boolean {
 }
 
 const transactionColumns = `t.ledger_id::text, t.source, t.transaction_id, t.player_id, t.kind, t.amount::text,
-  t.cash_amount::text, t.bonus_amount::text, t.currency, t.round_id, t.game_id, t.reference_transaction_id`;
+  t.cash_delta::text, t.bonus_delta::text, t.currency, t.round_id, t.game_id, t.reference_transaction_id`;
 
 const commitStatement = `
 WITH fence AS (
@@ -185,68 +188,85 @@ WITH fence AS (
   WHERE players.player_id = u.player_id AND players.version = u.version
   RETURNING 1
 ), created_transactions AS (
-  INSERT INTO transactions (ledger_id, source, transaction_id, player_id, kind, amount, cash_amount, bonus_amount,
-                            currency, round_id, game_id, reference_transaction_id, created_at)
-  SELECT t.*, $4 FROM unnest($15::bigint[], $16::text[], $17::text[], $18::text[], $19::text[], $20::numeric[], $21::numeric[],
-                             $22::numeric[], $23::text[], $24::text[], $25::text[], $26::text[]) AS t
-  RETURNING 1
-), created_postings AS (
-  INSERT INTO postings (ledger_id, leg, account, player_id, currency, amount)
-  SELECT * FROM unnest($27::bigint[], $28::smallint[], $29::text[], $30::text[], $31::text[], $32::numeric[])
+  INSERT INTO transactions (ledger_id, source, transaction_id, player_id, kind, amount, currency, round_id, game_id,
+                            reference_transaction_id, cash_delta, bonus_delta, counter_account, counter_delta, created_at)
+  SELECT t.*, $4 FROM unnest($15::bigint[], $16::text[], $17::text[], $18::text[], $19::text[], $20::numeric[], $21::text[],
+                             $22::text[], $23::text[], $24::text[], $25::numeric[], $26::numeric[], $27::text[], $28::numeric[]) AS t
   RETURNING 1
 ), created_refusals AS (
   INSERT INTO refusals (source, transaction_id, player_id, kind, code, created_at)
-  SELECT r.*, $4 FROM unnest($33::text[], $34::text[], $35::text[], $36::text[], $37::text[]) AS r
+  SELECT r.*, $4 FROM unnest($29::text[], $30::text[], $31::text[], $32::text[], $33::text[]) AS r
   RETURNING 1
 )
 SELECT croupier_assert((SELECT count(*) FROM fence) = 1, 'CROUPIER_FENCED')
    AND croupier_assert((SELECT count(*) FROM updated_players) = cardinality($10::text[]), 'CROUPIER_STALE_WALLET') AS committed`;
 
+interface Legs {
+  readonly cashDelta: bigint;
+  readonly bonusDelta: bigint;
+  readonly counterAccount: HouseAccount | null;
+  readonly counterDelta: bigint;
+}
+
+/** Folds an entry's postings into the row's three legs: the player's cash and bonus, and one counter account. */
+export function legsOf(entry: Entry): Legs {
+  let cashDelta = 0n;
+  let bonusDelta = 0n;
+  let counterAccount: HouseAccount | null = null;
+  let counterDelta = 0n;
+  for (const posting of entry.postings) {
+    if (posting.account === 'cash' || posting.account === 'bonus') {
+      if (posting.playerId !== entry.record.playerId) throw new Error('invariant violated: an entry posts only to its own player');
+      if (posting.account === 'cash') cashDelta += posting.amount;
+      else bonusDelta += posting.amount;
+      continue;
+    }
+    if (counterAccount !== null && counterAccount !== posting.account) throw new Error('invariant violated: an entry has one counter account');
+    counterAccount = posting.account;
+    counterDelta += posting.amount;
+  }
+  return { cashDelta, bonusDelta, counterAccount, counterDelta };
+}
+
 function commitParameters(batch: Batch): unknown[] {
   const created = batch.wallets.filter((wallet) => wallet.versionRead === null);
   const updated = batch.wallets.filter((wallet) => wallet.versionRead !== null);
-  const postings = batch.entries.flatMap(({ ledgerId: id, entry }) =>
-    entry.postings.map((posting, leg) => ({ id, leg, posting, currency: entry.record.currency })),
-  );
   const records = batch.entries.map(({ entry }) => entry.record);
+  const legs = batch.entries.map(({ entry }) => legsOf(entry));
   return [
     batch.lease.partition,
     String(batch.lease.epoch),
     String(batch.nextLedgerSeq),
     batch.committedAt.toISOString(),
-    created.map((wallet) => wallet.playerId),
-    created.map((wallet) => wallet.currency),
-    created.map((wallet) => wallet.status),
-    created.map((wallet) => String(wallet.cash)),
-    created.map((wallet) => String(wallet.bonus)),
-    updated.map((wallet) => wallet.playerId),
-    updated.map((wallet) => wallet.status),
-    updated.map((wallet) => String(wallet.cash)),
-    updated.map((wallet) => String(wallet.bonus)),
-    updated.map((wallet) => String(wallet.versionRead)),
-    batch.entries.map(({ ledgerId: id }) => String(id)),
-    records.map((record) => record.source),
-    records.map((record) => record.transactionId),
-    records.map((record) => record.playerId),
-    records.map((record) => record.kind),
-    records.map((record) => String(record.amount)),
-    batch.entries.map(({ entry }) => String(entry.cashAmount)),
-    batch.entries.map(({ entry }) => String(entry.bonusAmount)),
-    records.map((record) => record.currency),
-    records.map((record) => record.roundId),
-    records.map((record) => record.gameId),
-    records.map((record) => record.referenceTransactionId),
-    postings.map(({ id }) => String(id)),
-    postings.map(({ leg }) => leg),
-    postings.map(({ posting }) => posting.account),
-    postings.map(({ posting }) => posting.playerId),
-    postings.map(({ currency }) => currency),
-    postings.map(({ posting }) => String(posting.amount)),
-    batch.refusals.map((refusal) => refusal.command.source),
-    batch.refusals.map((refusal) => refusal.command.transactionId),
-    batch.refusals.map((refusal) => refusal.command.playerId),
-    batch.refusals.map((refusal) => refusal.command.kind),
-    batch.refusals.map((refusal) => refusal.code),
+    textArray(created.map((wallet) => wallet.playerId)),
+    textArray(created.map((wallet) => wallet.currency)),
+    textArray(created.map((wallet) => wallet.status)),
+    integerArray(created.map((wallet) => wallet.cash)),
+    integerArray(created.map((wallet) => wallet.bonus)),
+    textArray(updated.map((wallet) => wallet.playerId)),
+    textArray(updated.map((wallet) => wallet.status)),
+    integerArray(updated.map((wallet) => wallet.cash)),
+    integerArray(updated.map((wallet) => wallet.bonus)),
+    integerArray(updated.map((wallet) => wallet.versionRead ?? 0n)),
+    integerArray(batch.entries.map(({ ledgerId: id }) => id)),
+    textArray(records.map((record) => record.source)),
+    textArray(records.map((record) => record.transactionId)),
+    textArray(records.map((record) => record.playerId)),
+    textArray(records.map((record) => record.kind)),
+    integerArray(records.map((record) => record.amount)),
+    textArray(records.map((record) => record.currency)),
+    textArray(records.map((record) => record.roundId)),
+    textArray(records.map((record) => record.gameId)),
+    textArray(records.map((record) => record.referenceTransactionId)),
+    integerArray(legs.map((leg) => leg.cashDelta)),
+    integerArray(legs.map((leg) => leg.bonusDelta)),
+    textArray(legs.map((leg) => leg.counterAccount)),
+    integerArray(legs.map((leg) => leg.counterDelta)),
+    textArray(batch.refusals.map((refusal) => refusal.command.source)),
+    textArray(batch.refusals.map((refusal) => refusal.command.transactionId)),
+    textArray(batch.refusals.map((refusal) => refusal.command.playerId)),
+    textArray(batch.refusals.map((refusal) => refusal.command.kind)),
+    textArray(batch.refusals.map((refusal) => refusal.code)),
   ];
 }
 
@@ -277,8 +297,8 @@ interface TransactionRow {
   player_id: string;
   kind: TransactionKind;
   amount: string;
-  cash_amount: string;
-  bonus_amount: string;
+  cash_delta: string;
+  bonus_delta: string;
   currency: string;
   round_id: string | null;
   game_id: string | null;
@@ -293,11 +313,15 @@ function toTransaction(row: TransactionRow): StoredTransaction {
     playerId: row.player_id,
     kind: row.kind,
     amount: BigInt(row.amount),
-    cashAmount: BigInt(row.cash_amount),
-    bonusAmount: BigInt(row.bonus_amount),
+    cashAmount: magnitude(BigInt(row.cash_delta)),
+    bonusAmount: magnitude(BigInt(row.bonus_delta)),
     currency: row.currency,
     roundId: row.round_id,
     gameId: row.game_id,
     referenceTransactionId: row.reference_transaction_id,
   };
+}
+
+function magnitude(value: bigint): bigint {
+  return value < 0n ? -value : value;
 }

@@ -13,7 +13,9 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlClient>
     connectionString: options.connectionString,
     max: options.poolSize,
     application_name: 'croupier',
-    ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
+    // A generic plan from the first execution: the custom plans PostgreSQL tries first for the
+    // batch statement scan the players table instead of using its primary key.
+    options: [`-c plan_cache_mode=force_generic_plan`, ...(options.schema === undefined ? [] : [`-c search_path=${options.schema}`])].join(' '),
   });
   // An idle client that errors (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);

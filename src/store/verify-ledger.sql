@@ -23,10 +23,6 @@ SELECT 'orphan_posting', po.ledger_id::text, po.currency, po.amount::text
 FROM postings po LEFT JOIN players p ON p.player_id = po.player_id
 WHERE po.player_id IS NOT NULL AND (p.player_id IS NULL OR p.currency <> po.currency)
 UNION ALL
--- 5. Postings without a transaction, and money-moving transactions without postings.
-SELECT 'posting_without_transaction', po.ledger_id::text, po.currency, po.amount::text
-FROM postings po LEFT JOIN transactions t ON t.ledger_id = po.ledger_id WHERE t.ledger_id IS NULL
-UNION ALL
-SELECT 'transaction_without_postings', t.ledger_id::text, t.currency, (t.cash_amount + t.bonus_amount)::text
-FROM transactions t
-WHERE t.cash_amount + t.bonus_amount <> 0 AND NOT EXISTS (SELECT 1 FROM postings po WHERE po.ledger_id = t.ledger_id)
+-- 5. Two transactions sharing a ledger id.
+SELECT 'duplicate_ledger_id', ledger_id::text, min(currency), count(*)::text
+FROM transactions GROUP BY ledger_id HAVING count(*) > 1

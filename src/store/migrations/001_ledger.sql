@@ -26,35 +26,43 @@ CREATE TABLE players (
   created_at timestamptz NOT NULL
 );
 
+-- One row per transaction, carrying its ledger legs: the player's cash leg, the player's bonus
+-- leg and one counter leg (a house or world account). The legs sum to zero on every row, which
+-- the database itself checks; the `postings` view below lists them one leg per row.
 -- ledger_id = partition * 2^40 + the partition's sequence: unique, and ordered per player.
 CREATE TABLE transactions (
-  ledger_id                bigint PRIMARY KEY,
+  ledger_id                bigint NOT NULL,
   source                   text NOT NULL,
   transaction_id           text NOT NULL,
   player_id                text NOT NULL,
   kind                     text NOT NULL CHECK (kind IN ('deposit', 'withdrawal', 'bet', 'win', 'rollback', 'bonus_grant', 'tombstone')),
   amount                   numeric NOT NULL,
-  cash_amount              numeric NOT NULL,
-  bonus_amount             numeric NOT NULL,
   currency                 text NOT NULL,
   round_id                 text,
   game_id                  text,
   reference_transaction_id text,
+  cash_delta               numeric NOT NULL,
+  bonus_delta              numeric NOT NULL,
+  counter_account          text CHECK (counter_account IN ('house:games', 'house:bonus', 'world:payments')),
+  counter_delta            numeric NOT NULL,
   created_at               timestamptz NOT NULL,
+  CONSTRAINT transactions_legs_balance CHECK (cash_delta + bonus_delta + counter_delta = 0),
+  CONSTRAINT transactions_counter_named CHECK (counter_account IS NOT NULL OR counter_delta = 0),
+  CONSTRAINT transactions_player_ledger PRIMARY KEY (player_id, ledger_id),
   CONSTRAINT transactions_source_id UNIQUE (source, transaction_id)
 );
 
 CREATE INDEX transactions_round ON transactions (player_id, source, round_id) WHERE round_id IS NOT NULL;
 
-CREATE TABLE postings (
-  ledger_id bigint   NOT NULL,
-  leg       smallint NOT NULL,
-  account   text     NOT NULL,
-  player_id text,
-  currency  text     NOT NULL,
-  amount    numeric  NOT NULL CHECK (amount <> 0),
-  PRIMARY KEY (ledger_id, leg)
-);
+CREATE VIEW postings AS
+SELECT t.ledger_id, leg.leg, leg.account, leg.player_id, t.currency, leg.amount
+FROM transactions t
+CROSS JOIN LATERAL (VALUES
+  (1::smallint, 'cash'::text, t.player_id, t.cash_delta),
+  (2::smallint, 'bonus'::text, t.player_id, t.bonus_delta),
+  (3::smallint, t.counter_account, NULL::text, t.counter_delta)
+) AS leg (leg, account, player_id, amount)
+WHERE leg.amount <> 0;
 
 -- Business refusals (insufficient funds, blocked player, ...): the audit trace of what did not move.
 CREATE TABLE refusals (
