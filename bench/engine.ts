@@ -63,8 +63,10 @@ const program = new Command()
   .option('--baseline-concurrency <n>', 'operations in flight for the baseline', positiveInt, 64)
   .option('--baseline-pool-size <n>', 'connections of the baseline', positiveInt, 16)
   .option('--pool-size <n>', 'engine: PostgreSQL connections', positiveInt, 16)
-  .option('--partitions <n>', 'engine: partitions', positiveInt)
-  .option('--batch-size <n>', 'engine: commands per group commit (batchSizeMax)', positiveInt)
+  .option('--partitions <n>', 'engine on PostgreSQL: partitions (4 measured best on 2 cores)', positiveInt, 4)
+  .option('--batch-size <n>', 'engine on PostgreSQL: commands per group commit (batchSizeMax)', positiveInt)
+  .option('--pglite-partitions <n>', 'engine on PGlite: partitions (one connection, so 1 measured best)', positiveInt, 1)
+  .option('--pglite-batch-size <n>', 'engine on PGlite: commands per group commit', positiveInt, 4096)
   .option('--batch-delay <ms>', 'engine: how long a writer waits for a batch to fill (batchDelayMs)', nonNegative)
   .addOption(new Option('--queue-length <n>', 'engine: queued commands per partition (queueLengthMax)').argParser(positiveInt))
   .addOption(new Option('--history <n>', 'engine: transactions and rounds cached per player (historyPerPlayerMax)').argParser(positiveInt))
@@ -86,8 +88,10 @@ interface Options {
   baselineConcurrency: number;
   baselinePoolSize: number;
   poolSize: number;
-  partitions?: number;
+  partitions: number;
   batchSize?: number;
+  pglitePartitions: number;
+  pgliteBatchSize: number;
   batchDelay?: number;
   queueLength?: number;
   history?: number;
@@ -120,10 +124,11 @@ async function withCleanup<T>(cleanup: () => Promise<void>, body: () => Promise<
 const out = options.json ? console.error : console.log;
 const runTag = `${Date.now().toString(36)}_${process.pid}`;
 
-function engineSettings(): Partial<EngineSettings> {
+function engineSettings(store: 'postgres' | 'pglite' = 'postgres'): Partial<EngineSettings> {
   const settings: { -readonly [K in keyof EngineSettings]?: EngineSettings[K] } = {};
-  if (options.partitions !== undefined) settings.partitionCount = options.partitions;
-  if (options.batchSize !== undefined) settings.batchSizeMax = options.batchSize;
+  settings.partitionCount = store === 'postgres' ? options.partitions : options.pglitePartitions;
+  const batchSize = store === 'postgres' ? options.batchSize : options.pgliteBatchSize;
+  if (batchSize !== undefined) settings.batchSizeMax = batchSize;
   if (options.batchDelay !== undefined) settings.batchDelayMs = options.batchDelay;
   if (options.queueLength !== undefined) settings.queueLengthMax = options.queueLength;
   if (options.history !== undefined) settings.historyPerPlayerMax = options.history;
@@ -308,7 +313,7 @@ async function runVariant(name: VariantName): Promise<VariantResult> {
         () =>
           runEngine(
             name,
-            (batches) => createCroupier({ dataDir, engine: engineSettings(), nodeId: `bench-${runTag}`, ...hooks(name, batches) }),
+            (batches) => createCroupier({ dataDir, engine: engineSettings('pglite'), nodeId: `bench-${runTag}`, ...hooks(name, batches) }),
             options.pgliteConcurrency,
           ),
       );
@@ -412,7 +417,7 @@ async function main(): Promise<void> {
   out(
     `bench:engine — ${options.players} players, Zipf s=${options.zipf} (hottest player ${(probe.hottestShare * 100).toFixed(1)}% of ops), ` +
       `90% bet / 9% win / 1% rollback, ${options.warmup} s warm-up + ${options.seconds} s measured per variant; ` +
-      `engine ${JSON.stringify(engineSettings())} pool ${options.poolSize}`,
+      `engine on PostgreSQL ${JSON.stringify(engineSettings())}, on PGlite ${JSON.stringify(engineSettings('pglite'))}, pool ${options.poolSize}`,
   );
   const results: VariantResult[] = [];
   for (const name of selected) {

@@ -16,11 +16,12 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ServiceConfig {
       databaseUrl: env.DATABASE_URL,
       dataDir: env.CROUPIER_DATA_DIR ?? './data',
       poolSize: integer(env, 'CROUPIER_POOL_SIZE', 16),
+      // Unset variables stay undefined: the engine picks its defaults for the store in use.
       engine: {
-        partitionCount: integer(env, 'CROUPIER_PARTITIONS', 16),
-        batchSizeMax: integer(env, 'CROUPIER_BATCH_SIZE_MAX', 1024),
-        batchDelayMs: integer(env, 'CROUPIER_BATCH_DELAY_MS', 1),
-        queueLengthMax: integer(env, 'CROUPIER_QUEUE_LENGTH_MAX', 20_000),
+        partitionCount: optionalInteger(env, 'CROUPIER_PARTITIONS'),
+        batchSizeMax: optionalInteger(env, 'CROUPIER_BATCH_SIZE_MAX'),
+        batchDelayMs: optionalInteger(env, 'CROUPIER_BATCH_DELAY_MS'),
+        queueLengthMax: optionalInteger(env, 'CROUPIER_QUEUE_LENGTH_MAX'),
         fundsOrder: fundsOrder(env.CROUPIER_FUNDS_ORDER),
       },
     },
@@ -28,8 +29,12 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ServiceConfig {
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  return optionalInteger(env, name) ?? fallback;
+}
+
+function optionalInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const text = env[name];
-  if (text === undefined || text === '') return fallback;
+  if (text === undefined || text === '') return undefined;
   const value = Number(text);
   if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${text}"`);
   return value;

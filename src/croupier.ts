@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { CommandInput } from './core/commands.js';
 import type { Outcome } from './core/outcome.js';
 import { Engine } from './engine/engine.js';
-import { defaultEngineSettings, type EngineSettings } from './engine/limits.js';
+import { defaultEngineSettings, embeddedEngineDefaults, type EngineSettings } from './engine/limits.js';
 import { LedgerStore } from './store/ledger-store.js';
 import { migrate } from './store/migrate.js';
 import { openPglite } from './store/pglite-client.js';
@@ -55,7 +55,8 @@ export async function createCroupier(options: CroupierOptions = {}): Promise<Cro
   const sql = await openStore(options);
   try {
     await migrate(sql);
-    const settings: EngineSettings = { ...defaultEngineSettings, ...options.engine };
+    const embedded = sql.dialect === 'pglite' ? embeddedEngineDefaults : {};
+    const settings: EngineSettings = { ...defaultEngineSettings, ...embedded, ...definedOnly(options.engine ?? {}) };
     const engine = await Engine.start(new LedgerStore(sql), settings, options.nodeId ?? `${hostname()}:${process.pid}`, {
       now: options.now ?? (() => new Date()),
       ...(options.onError === undefined ? {} : { onError: options.onError }),
@@ -91,4 +92,9 @@ function croupierOf(engine: Engine, sql: SqlClient, settings: EngineSettings): C
       return closing;
     },
   };
+}
+
+/** Settings left undefined (an unset environment variable) fall back to the defaults. */
+function definedOnly<T extends object>(settings: T): Partial<T> {
+  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

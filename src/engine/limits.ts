@@ -19,8 +19,13 @@ export interface EngineSettings extends EngineLimits {
   readonly fundsOrder: FundsOrder;
 }
 
+/**
+ * Defaults for PostgreSQL. Fewer partitions make bigger batches, which PostgreSQL writes more
+ * cheaply per command; more partitions commit more batches in parallel. 8 suits a few cores
+ * (4 measured best on the 2-core reference machine; see docs/benchmarks.md).
+ */
 export const defaultEngineSettings: EngineSettings = {
-  partitionCount: 16,
+  partitionCount: 8,
   batchSizeMax: 1024,
   batchDelayMs: 1,
   queueLengthMax: 20_000,
@@ -28,6 +33,9 @@ export const defaultEngineSettings: EngineSettings = {
   historyPerPlayerMax: 512,
   fundsOrder: 'bonus_first',
 };
+
+/** PGlite is one connection in this process: one partition with big batches serves it best. */
+export const embeddedEngineDefaults: Partial<EngineSettings> = { partitionCount: 1, batchSizeMax: 4096, queueLengthMax: 40_000 };
 
 export function checkLimits(limits: EngineLimits): void {
   const checks: [boolean, string][] = [
