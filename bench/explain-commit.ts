@@ -64,7 +64,9 @@ function spying(inner: SqlClient): SqlClient {
     dialect: inner.dialect,
     concurrency: inner.concurrency,
     async query<Row>(text: string, params: readonly unknown[] = [], name?: string): Promise<Row[]> {
-      const commands = Array.isArray(params[14]) ? params[14].length : 0;
+      // Parameter 15 is the array literal of the batch's ledger ids ("{1,2,3}").
+      const ledgerIds = typeof params[14] === 'string' ? params[14] : '{}';
+      const commands = ledgerIds === '{}' ? 0 : ledgerIds.split(',').length;
       if (armed && name === 'croupier_commit_batch' && commands >= options.minBatch && explained < options.samples) {
         explained += 1;
         explaining = explaining.then(async () => {
@@ -80,11 +82,7 @@ function spying(inner: SqlClient): SqlClient {
               statement = `EXPLAIN (ANALYZE, BUFFERS, WAL, COSTS OFF) EXECUTE croupier_commit_generic(${params.map((value) => explainer.escapeLiteral(literal(value))).join(', ')})`;
             }
             const plan = await explainer.query<{ 'QUERY PLAN': string }>(statement, options.customPlan ? (params as unknown[]) : []);
-            const postingBytes = textBytes(params.slice(26, 32));
-            console.log(
-              `\n=== commit of ${commands} transactions; ${params.length} parameters, ~${(textBytes(params) / 1024).toFixed(0)} KiB as text ` +
-                `(postings ${((postingBytes / textBytes(params)) * 100).toFixed(0)}%) ===`,
-            );
+            console.log(`\n=== commit of ${commands} transactions; ${params.length} parameters, ~${(textBytes(params) / 1024).toFixed(0)} KiB as text ===`);
             for (const row of plan.rows) console.log(row['QUERY PLAN']);
           } finally {
             await explainer.query('ROLLBACK');
@@ -148,7 +146,7 @@ async function main(): Promise<void> {
         `${((after.fpi - before.fpi) / ops).toFixed(2)} full-page images/op, ${after.commits - before.commits} commits (${((after.commits - before.commits) / options.seconds).toFixed(0)}/s)`,
     );
     const tables = await explainer.query<{ relname: string; n_tup_ins: string; n_tup_upd: string; n_tup_hot_upd: string; seq_scan: string; idx_scan: string }>(
-      `SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, seq_scan, idx_scan FROM pg_stat_user_tables WHERE schemaname = $1 AND relname IN ('players', 'transactions', 'postings') ORDER BY relname`,
+      `SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, seq_scan, idx_scan FROM pg_stat_user_tables WHERE schemaname = $1 AND relname IN ('players', 'transactions') ORDER BY relname`,
       [schema],
     );
     for (const row of tables.rows) console.log(`  ${row.relname}: ${row.n_tup_ins} inserted, ${row.n_tup_upd} updated (${row.n_tup_hot_upd} HOT), ${row.seq_scan} sequential scans, ${row.idx_scan} index scans`);

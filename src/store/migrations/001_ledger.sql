@@ -26,7 +26,7 @@ CREATE TABLE players (
   bonus      numeric NOT NULL CHECK (bonus >= 0 AND bonus = trunc(bonus)),
   version    bigint NOT NULL,
   created_at timestamptz NOT NULL
-);
+) WITH (fillfactor = 70); -- room on each page, so that balance updates stay HOT (no index writes)
 
 -- One row per transaction, carrying its ledger legs: the player's cash leg, the player's bonus
 -- leg and one counter leg (a house or world account). The legs sum to zero on every row, which
