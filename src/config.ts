@@ -1,10 +1,18 @@
 import type { FundsOrder } from './core/player.js';
 import type { CroupierOptions } from './croupier.js';
+import type { RateLimitSettings } from './api/rate-limits.js';
 
 export interface ServiceConfig {
   readonly port: number;
   readonly host: string;
   readonly croupier: CroupierOptions;
+  /** CROUPIER_PROVIDERS: comma list of id:secret. */
+  readonly providers: string | undefined;
+  /** CROUPIER_OPERATOR_KEYS: comma list of bearer keys. */
+  readonly operatorKeys: string | undefined;
+  readonly nodeEnv: string | undefined;
+  readonly rateLimits: RateLimitSettings;
+  readonly logLevel: string;
 }
 
 /** Reads the service's configuration from the environment; every variable has a default. */
@@ -12,6 +20,15 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ServiceConfig {
   return {
     port: integer(env, 'PORT', 8080),
     host: env.HOST ?? '0.0.0.0',
+    providers: env.CROUPIER_PROVIDERS,
+    operatorKeys: env.CROUPIER_OPERATOR_KEYS,
+    nodeEnv: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    rateLimits: {
+      providerPerSecond: integer(env, 'CROUPIER_RATE_LIMIT_PROVIDER', 5_000),
+      operatorPerSecond: integer(env, 'CROUPIER_RATE_LIMIT_OPERATOR', 500),
+      redisUrl: env.REDIS_URL,
+    },
     croupier: {
       databaseUrl: env.DATABASE_URL,
       dataDir: env.CROUPIER_DATA_DIR ?? './data',

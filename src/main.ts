@@ -1,25 +1,24 @@
 import { pino } from 'pino';
-import { buildServer } from './api/health-server.js';
 import { configFromEnvironment } from './config.js';
-import { createCroupier } from './croupier.js';
+import { redactedPaths, startService, type Service } from './service.js';
 
-const logger = pino({ name: 'croupier' });
 const config = configFromEnvironment(process.env);
-const croupier = await createCroupier({
-  ...config.croupier,
-  onError: (partition, error) => logger.error({ partition, err: error }, 'batch not committed'),
-});
-const app = buildServer(croupier, logger);
-await app.listen({ port: config.port, host: config.host });
-logger.info({ store: croupier.sql.dialect, partitions: croupier.settings.partitionCount }, 'croupier started');
+const logger = pino({ name: 'croupier', level: config.logLevel, redact: redactedPaths });
+
+let service: Service | undefined;
+try {
+  service = await startService(config, logger);
+} catch (error) {
+  logger.fatal({ err: error }, 'croupier did not start');
+  process.exit(1);
+}
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {
-  if (stopping) return;
+  if (stopping || service === undefined) return;
   stopping = true;
   logger.info({ signal }, 'draining');
-  await app.close();
-  await croupier.close();
+  await service.stop();
   logger.info('stopped');
   process.exit(0);
 }

@@ -19,6 +19,8 @@ export const errorRegistry: { readonly [code in ErrorCode]: ErrorDefinition } = 
   PLAYER_NOT_FOUND: { status: 404, description: 'No player with this id.' },
   ROUND_NOT_FOUND: { status: 404, description: 'A win for a round in which this player has no bet.' },
   BET_NOT_FOUND: { status: 404, description: 'The rollback names a bet that does not exist (when the provider asks for errors), or that is not a bet of this player in this round.' },
+  TRANSACTION_NOT_FOUND: { status: 404, description: 'No transaction with this source and id (operator look-up).' },
+  ROUTE_NOT_FOUND: { status: 404, description: 'No such endpoint or method.' },
   PLAYER_EXISTS: { status: 409, description: 'The player already exists with another currency.' },
   DUPLICATE_TRANSACTION: { status: 409, description: 'The transaction id was already used with other parameters.' },
   TRANSACTION_ROLLED_BACK: { status: 409, description: 'The bet was rolled back (possibly before it arrived), or a win names a round whose bets were all rolled back.' },

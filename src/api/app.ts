@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Logger } from 'pino';
+import type { Croupier } from '../croupier.js';
+import { HistoryStore } from '../store/history-store.js';
+import { healthRoutes } from './health-routes.js';
+import { operatorRoutes } from './operator/operator-routes.js';
+import { providerRoutes } from './provider/provider-routes.js';
+import type { ProviderRegistry } from './provider/provider-registry.js';
+import type { RateLimits } from './rate-limits.js';
+import { sendError } from './replies.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The body exactly as received: provider signatures are computed over these bytes. */
+    rawBody?: Buffer;
+  }
+}
+
+/** Explicit limits of the HTTP layer. */
+export const httpLimits = {
+  bodyBytesMax: 16 * 1024,
+  requestTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 65_000,
+} as const;
+
+export interface AppOptions {
+  readonly croupier: Croupier;
+  readonly providers: ProviderRegistry;
+  readonly rateLimits: RateLimits;
+  readonly operatorKeys: readonly string[];
+  readonly logger?: Logger | undefined;
+  /** Unix seconds; injectable so that tests can check the signature window. */
+  readonly nowSeconds?: (() => number) | undefined;
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    ...(options.logger === undefined ? {} : { loggerInstance: options.logger as FastifyBaseLogger }),
+    bodyLimit: httpLimits.bodyBytesMax,
+    requestTimeout: httpLimits.requestTimeoutMs,
+    keepAliveTimeout: httpLimits.keepAliveTimeoutMs,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    // Wrong types are refused, not coerced; unknown fields are refused, not dropped.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+  });
+
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const raw = body as Buffer;
+    request.rawBody = raw;
+    try {
+      done(null, raw.length === 0 ? undefined : JSON.parse(raw.toString('utf8')));
+    } catch {
+      done(Object.assign(new Error('the body is not valid JSON'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON' }), undefined);
+    }
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation !== undefined || (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500)) {
+      const where = error.validationContext === undefined ? '' : `${error.validationContext}: `;
+      return sendError(reply, 'VALIDATION_ERROR', `${where}${error.message}`);
+    }
+    request.log.error({ err: error }, 'request failed');
+    return sendError(reply, 'INTERNAL_ERROR', 'unexpected error; retrying with the same transaction id is safe');
+  });
+
+  app.setNotFoundHandler((request, reply) => sendError(reply, 'ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Croupier', version: '0.1.0', description: 'Seamless-wallet provider API and operator API. Amounts are strings of integer minor units.' },
+      components: {
+        securitySchemes: { operatorKey: { type: 'http', scheme: 'bearer', description: 'an operator API key (CROUPIER_OPERATOR_KEYS)' } },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  healthRoutes(app, options.croupier);
+  const nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
+  await app.register(providerRoutes, { croupier: options.croupier, providers: options.providers, rateLimits: options.rateLimits, nowSeconds });
+  await app.register(operatorRoutes, {
+    croupier: options.croupier,
+    history: new HistoryStore(options.croupier.sql),
+    providers: options.providers,
+    rateLimits: options.rateLimits,
+    keys: options.operatorKeys,
+  });
+  return app;
+}

@@ -1,0 +1,103 @@
+import { Type, type Static } from 'typebox';
+import { idLengthMax } from '../core/ids.js';
+
+/**
+ * The request and response schemas: Fastify validates requests with them and serialises
+ * responses with them, and the OpenAPI document at /openapi.json is generated from them.
+ */
+export const Id = Type.String({ minLength: 1, maxLength: idLengthMax, pattern: '^[A-Za-z0-9._:@-]+$', description: '1–128 characters: letters, digits and . _ : @ -' });
+
+export const Amount = Type.Union(
+  [
+    Type.String({ pattern: '^(0|[1-9][0-9]{0,35})$', description: 'integer minor units as a string, e.g. "1050" = 10.50 EUR' }),
+    Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+  ],
+  { description: 'integer minor units; a string of digits, or a JSON integer up to 2^53 - 1' },
+);
+
+export const Currency = Type.String({ pattern: '^[A-Z]{3,5}$', description: 'ISO 4217 or crypto code, e.g. EUR, JPY, BTC, ETH' });
+
+export const MinorUnits = Type.String({ pattern: '^-?[0-9]+$', description: 'integer minor units' });
+
+export const Balance = Type.Object({ cash: MinorUnits, bonus: MinorUnits, total: MinorUnits });
+
+export const ErrorBody = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String() }),
+});
+
+const closed = { additionalProperties: false } as const;
+
+export const ProviderBalanceBody = Type.Object({ player_id: Id }, closed);
+export const ProviderMoveBody = Type.Object({ transaction_id: Id, player_id: Id, round_id: Id, game_id: Id, amount: Amount, currency: Currency }, closed);
+export const ProviderRollbackBody = Type.Object({ transaction_id: Id, player_id: Id, round_id: Id, reference_transaction_id: Id }, closed);
+
+export const ProviderReply = Type.Object({
+  transaction_id: Type.Optional(Id),
+  balance: Balance,
+  currency: Currency,
+  duplicate: Type.Boolean(),
+});
+
+export const ProviderHeaders = Type.Object({
+  'x-provider-id': Type.Optional(Type.String({ description: 'the provider id' })),
+  'x-timestamp': Type.Optional(Type.String({ description: 'unix seconds' })),
+  'x-signature': Type.Optional(Type.String({ description: 'hex HMAC-SHA256(secret, X-Timestamp + "." + raw body)' })),
+});
+
+export const PlayerParams = Type.Object({ player_id: Id }, closed);
+export const RegisterPlayerBody = Type.Object({ player_id: Id, currency: Currency }, closed);
+export const TransferBody = Type.Object({ transaction_id: Id, amount: Amount }, closed);
+
+export const Player = Type.Object({
+  player_id: Id,
+  currency: Currency,
+  status: Type.Union([Type.Literal('active'), Type.Literal('blocked')]),
+  balance: Balance,
+});
+
+export const TransferReply = Type.Object({
+  transaction_id: Id,
+  player_id: Id,
+  balance: Balance,
+  currency: Currency,
+  duplicate: Type.Boolean(),
+});
+
+export const HistoryQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$', description: '1–200, default 50' })),
+    cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,20}$', description: 'next_cursor of the previous page' })),
+  },
+  closed,
+);
+
+export const HistoryEntry = Type.Object({
+  ledger_id: Type.String(),
+  transaction_id: Id,
+  type: Type.String({ description: 'deposit, withdrawal, bet, win, rollback, bonus_grant' }),
+  amount: MinorUnits,
+  currency: Currency,
+  cash: Type.String({ description: 'signed movement of the cash balance' }),
+  bonus: Type.String({ description: 'signed movement of the bonus balance' }),
+  round_id: Type.Union([Id, Type.Null()]),
+  game_id: Type.Union([Id, Type.Null()]),
+  provider: Type.Union([Id, Type.Null()], { description: 'the provider that sent it; null for operator transactions' }),
+  reference_transaction_id: Type.Union([Id, Type.Null()]),
+  created_at: Type.String({ format: 'date-time' }),
+});
+
+export const HistoryPage = Type.Object({ items: Type.Array(HistoryEntry), next_cursor: Type.Union([Type.String(), Type.Null()]) });
+
+export const ProviderRegistration = Type.Object(
+  {
+    provider_id: Id,
+    secret: Type.String({ minLength: 16, maxLength: 256, description: 'the HMAC key; never returned' }),
+    rollback_unknown: Type.Optional(Type.Union([Type.Literal('ok'), Type.Literal('error')], { description: 'answer to a rollback of an unknown bet; default ok' })),
+  },
+  closed,
+);
+
+export const ProviderView = Type.Object({ provider_id: Id, rollback_unknown: Type.String(), configured_by: Type.String() });
+
+export type ProviderMove = Static<typeof ProviderMoveBody>;
+export type ProviderRollback = Static<typeof ProviderRollbackBody>;

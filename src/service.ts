@@ -1,0 +1,60 @@
+import type { FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import { buildApp } from './api/app.js';
+import { operatorKeysFromEnvironment } from './api/operator/operator-keys.js';
+import { ProviderRegistry, providersFromEnvironment } from './api/provider/provider-registry.js';
+import { RateLimits } from './api/rate-limits.js';
+import type { ServiceConfig } from './config.js';
+import { createCroupier, type Croupier } from './croupier.js';
+import { ProviderStore } from './store/provider-store.js';
+
+export interface Service {
+  readonly app: FastifyInstance;
+  readonly croupier: Croupier;
+  /** The operator key generated for this run when none was configured (development only). */
+  readonly generatedOperatorKey: string | null;
+  /** Stops taking requests, drains the engine, closes the store. */
+  stop(): Promise<void>;
+}
+
+const providerRefreshMs = 5_000;
+
+/** Wires the whole service: engine and store, provider registry, rate limits, HTTP app. */
+export async function startService(config: ServiceConfig, logger: Logger = pino({ name: 'croupier', level: config.logLevel, redact: redactedPaths })): Promise<Service> {
+  const keys = operatorKeysFromEnvironment(config.operatorKeys, config.nodeEnv);
+  const fromEnvironment = providersFromEnvironment(config.providers);
+  const croupier = await createCroupier({
+    ...config.croupier,
+    onError: (partition, error) => logger.error({ partition, err: error }, 'batch not committed'),
+  });
+  const providers = new ProviderRegistry(fromEnvironment, new ProviderStore(croupier.sql));
+  await providers.start(providerRefreshMs);
+  const rateLimits = RateLimits.create(config.rateLimits);
+  const app = await buildApp({ croupier, providers, rateLimits, operatorKeys: keys.keys, logger });
+  await app.listen({ port: config.port, host: config.host });
+  if (keys.generated !== null) {
+    logger.warn(
+      { operatorKey: keys.generated },
+      'CROUPIER_OPERATOR_KEYS is not set: generated this development operator key for this run only. Set CROUPIER_OPERATOR_KEYS before production.',
+    );
+  }
+  logger.info({ store: croupier.sql.dialect, partitions: croupier.settings.partitionCount, providers: providers.list().length }, 'croupier started');
+  let stopping: Promise<void> | null = null;
+  return {
+    app,
+    croupier,
+    generatedOperatorKey: keys.generated,
+    stop() {
+      stopping ??= (async () => {
+        await app.close();
+        providers.stop();
+        await croupier.close();
+        await rateLimits.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** Never in logs: operator keys, provider signatures, and provider secrets in registration bodies. */
+export const redactedPaths = ['req.headers.authorization', 'req.headers["x-signature"]', 'secret', '*.secret'];
