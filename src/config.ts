@@ -31,6 +31,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ServiceConfig {
     },
     croupier: {
       databaseUrl: env.DATABASE_URL,
+      schema: env.CROUPIER_DB_SCHEMA === undefined || env.CROUPIER_DB_SCHEMA === '' ? undefined : env.CROUPIER_DB_SCHEMA,
       dataDir: env.CROUPIER_DATA_DIR ?? './data',
       poolSize: integer(env, 'CROUPIER_POOL_SIZE', 16),
       // Unset variables stay undefined: the engine picks its defaults for the store in use.

@@ -1,7 +1,10 @@
 import { hostname } from 'node:os';
 import type { CommandInput } from './core/commands.js';
 import type { Outcome } from './core/outcome.js';
+import { CatalogueCache } from './engine/catalogue-cache.js';
 import { Engine } from './engine/engine.js';
+import { ExpirySweeper } from './engine/expiry-sweeper.js';
+import { CatalogueStore } from './store/catalogue-store.js';
 import { defaultEngineSettings, embeddedEngineDefaults, type EngineSettings } from './engine/limits.js';
 import { LedgerStore } from './store/ledger-store.js';
 import { migrate } from './store/migrate.js';
@@ -23,6 +26,10 @@ export interface CroupierOptions {
   readonly now?: (() => Date) | undefined;
   readonly onError?: ((partition: number, error: unknown) => void) | undefined;
   readonly onBatch?: ((partition: number, size: number, commitMs: number) => void) | undefined;
+  /** How often campaigns and games are re-read (changes made through other nodes). */
+  readonly catalogueRefreshMs?: number | undefined;
+  /** How often the sweeper looks for bonuses past their expiry; 0 turns it off. */
+  readonly expirySweepMs?: number | undefined;
 }
 
 export interface Croupier {
@@ -31,6 +38,9 @@ export interface Croupier {
   readonly ready: boolean;
   readonly settings: EngineSettings;
   readonly sql: SqlClient;
+  readonly catalogue: CatalogueCache;
+  /** Expires every bonus past its time now (the sweeper does this on a timer). */
+  sweepExpiredBonuses(): Promise<number>;
   /** Checks the store answers a trivial query. */
   ping(): Promise<boolean>;
   verifyLedger(): Promise<LedgerProblem[]>;
@@ -57,19 +67,25 @@ export async function createCroupier(options: CroupierOptions = {}): Promise<Cro
     await migrate(sql);
     const embedded = sql.dialect === 'pglite' ? embeddedEngineDefaults : {};
     const settings: EngineSettings = { ...defaultEngineSettings, ...embedded, ...definedOnly(options.engine ?? {}) };
+    const catalogue = new CatalogueCache(new CatalogueStore(sql));
+    await catalogue.start(options.catalogueRefreshMs ?? 5_000);
+    const now = options.now ?? (() => new Date());
     const engine = await Engine.start(new LedgerStore(sql), settings, options.nodeId ?? `${hostname()}:${process.pid}`, {
-      now: options.now ?? (() => new Date()),
+      now,
+      catalogue,
       ...(options.onError === undefined ? {} : { onError: options.onError }),
       ...(options.onBatch === undefined ? {} : { onBatch: options.onBatch }),
     });
-    return croupierOf(engine, sql, settings);
+    const sweeper = new ExpirySweeper(sql, engine, now);
+    sweeper.start(options.expirySweepMs ?? 5_000);
+    return croupierOf(engine, sql, settings, catalogue, sweeper);
   } catch (error) {
     await sql.close();
     throw error;
   }
 }
 
-function croupierOf(engine: Engine, sql: SqlClient, settings: EngineSettings): Croupier {
+function croupierOf(engine: Engine, sql: SqlClient, settings: EngineSettings, catalogue: CatalogueCache, sweeper: ExpirySweeper): Croupier {
   let closing: Promise<void> | null = null;
   return {
     execute: (input) => engine.execute(input),
@@ -78,6 +94,8 @@ function croupierOf(engine: Engine, sql: SqlClient, settings: EngineSettings): C
     },
     settings,
     sql,
+    catalogue,
+    sweepExpiredBonuses: () => sweeper.sweep(),
     async ping() {
       try {
         await sql.query('SELECT 1');
@@ -88,7 +106,12 @@ function croupierOf(engine: Engine, sql: SqlClient, settings: EngineSettings): C
     },
     verifyLedger: () => verifyLedger(sql),
     close() {
-      closing ??= engine.drain().then(() => sql.close());
+      closing ??= (async () => {
+        sweeper.stop();
+        catalogue.stop();
+        await engine.drain();
+        await sql.close();
+      })();
       return closing;
     },
   };

@@ -21,15 +21,32 @@ export interface Deposit extends Mutation {
   readonly kind: 'deposit';
   readonly amount: bigint;
   readonly currency: string | null;
+  /** A campaign code that claims a bonus with this deposit. */
+  readonly bonusCode: string | null;
 }
 export interface Withdrawal extends Mutation {
   readonly kind: 'withdrawal';
   readonly amount: bigint;
   readonly currency: string | null;
 }
-export interface BonusGrant extends Mutation {
-  readonly kind: 'bonus_grant';
-  readonly amount: bigint;
+/** The operator grants a campaign's bonus to a player; idempotent by grant id (per player). */
+export interface GrantBonus {
+  readonly kind: 'grant_bonus';
+  readonly playerId: string;
+  readonly grantId: string;
+  readonly campaignId: string;
+  /** The amount, for free-spins winnings; other campaign types set their own. */
+  readonly amount: bigint | null;
+}
+export interface CancelBonus {
+  readonly kind: 'cancel_bonus';
+  readonly playerId: string;
+  readonly grantId: string;
+}
+export interface OptIn {
+  readonly kind: 'opt_in';
+  readonly playerId: string;
+  readonly campaignId: string;
 }
 export interface Bet extends Mutation {
   readonly kind: 'bet';
@@ -59,19 +76,27 @@ export interface StatusChange {
   readonly kind: 'block' | 'unblock';
   readonly playerId: string;
 }
+/** Touches a player so that time-based rules (bonus expiry) run; answers like a balance query. */
+export interface Touch {
+  readonly kind: 'touch';
+  readonly playerId: string;
+}
 
 export type Command =
   | RegisterPlayer
   | Deposit
   | Withdrawal
-  | BonusGrant
+  | GrantBonus
+  | CancelBonus
+  | OptIn
+  | Touch
   | Bet
   | Win
   | Rollback
   | BalanceQuery
   | StatusChange;
 
-export type MoneyCommand = Deposit | Withdrawal | BonusGrant | Bet | Win | Rollback;
+export type MoneyCommand = Deposit | Withdrawal | Bet | Win | Rollback;
 
 export type CommandKind = Command['kind'];
 
@@ -85,8 +110,12 @@ export function parseCommand(input: CommandInput): Result<Command> {
     case 'deposit':
     case 'withdrawal':
       return parseTransfer(input, input.kind);
-    case 'bonus_grant':
-      return parseBonusGrant(input);
+    case 'grant_bonus':
+      return parseGrantBonus(input);
+    case 'cancel_bonus':
+      return parseCancelBonus(input);
+    case 'opt_in':
+      return parseOptIn(input);
     case 'bet':
     case 'win':
       return parseGameMove(input, input.kind);
@@ -95,6 +124,7 @@ export function parseCommand(input: CommandInput): Result<Command> {
     case 'balance':
     case 'block':
     case 'unblock':
+    case 'touch':
       return parsePlayerOnly(input, input.kind);
     default:
       return failure('VALIDATION_ERROR', 'unknown command kind');
@@ -132,15 +162,38 @@ function parseTransfer(input: CommandInput, kind: 'deposit' | 'withdrawal'): Res
   if (!amount.ok) return amount;
   const currency = parseOptionalCurrency(input.currency);
   if (!currency.ok) return currency;
-  return success({ kind, ...mutation.value, amount: amount.value, currency: currency.value });
+  if (kind === 'withdrawal') return success({ kind, ...mutation.value, amount: amount.value, currency: currency.value });
+  const bonusCode = input.bonusCode === undefined || input.bonusCode === null ? success(null) : parseId(input.bonusCode, 'bonus_code');
+  if (!bonusCode.ok) return bonusCode;
+  return success({ kind, ...mutation.value, amount: amount.value, currency: currency.value, bonusCode: bonusCode.value });
 }
 
-function parseBonusGrant(input: CommandInput): Result<BonusGrant> {
-  const mutation = parseMutation(input);
-  if (!mutation.ok) return mutation;
-  const amount = parseAmount(input.amount, { allowZero: false });
+function parseGrantBonus(input: CommandInput): Result<GrantBonus> {
+  const playerId = parseId(input.playerId, 'player_id');
+  if (!playerId.ok) return playerId;
+  const grantId = parseId(input.grantId, 'grant_id');
+  if (!grantId.ok) return grantId;
+  const campaignId = parseId(input.campaignId, 'campaign_id');
+  if (!campaignId.ok) return campaignId;
+  const amount = input.amount === undefined || input.amount === null ? success(null) : parseAmount(input.amount, { allowZero: false });
   if (!amount.ok) return amount;
-  return success({ kind: 'bonus_grant', ...mutation.value, amount: amount.value });
+  return success({ kind: 'grant_bonus', playerId: playerId.value, grantId: grantId.value, campaignId: campaignId.value, amount: amount.value });
+}
+
+function parseCancelBonus(input: CommandInput): Result<CancelBonus> {
+  const playerId = parseId(input.playerId, 'player_id');
+  if (!playerId.ok) return playerId;
+  const grantId = parseId(input.grantId, 'grant_id');
+  if (!grantId.ok) return grantId;
+  return success({ kind: 'cancel_bonus', playerId: playerId.value, grantId: grantId.value });
+}
+
+function parseOptIn(input: CommandInput): Result<OptIn> {
+  const playerId = parseId(input.playerId, 'player_id');
+  if (!playerId.ok) return playerId;
+  const campaignId = parseId(input.campaignId, 'campaign_id');
+  if (!campaignId.ok) return campaignId;
+  return success({ kind: 'opt_in', playerId: playerId.value, campaignId: campaignId.value });
 }
 
 function parseGameMove(input: CommandInput, kind: 'bet' | 'win'): Result<Bet | Win> {
@@ -185,9 +238,9 @@ function parseRollback(input: CommandInput): Result<Rollback> {
   });
 }
 
-function parsePlayerOnly(input: CommandInput, kind: 'balance' | 'block' | 'unblock'): Result<Command> {
+function parsePlayerOnly(input: CommandInput, kind: 'balance' | 'block' | 'unblock' | 'touch'): Result<Command> {
   const playerId = parseId(input.playerId, 'player_id');
   if (!playerId.ok) return playerId;
-  if (kind === 'balance') return success({ kind, playerId: playerId.value });
+  if (kind === 'balance' || kind === 'touch') return success({ kind, playerId: playerId.value });
   return success({ kind, playerId: playerId.value });
 }

@@ -7,6 +7,8 @@ export interface RoundTransaction {
   readonly cashAmount: bigint;
   readonly bonusAmount: bigint;
   readonly referenceTransactionId: string | null;
+  readonly bonusGrantId: string | null;
+  readonly contribution: bigint;
 }
 
 /** Rebuilds a round from its stored transactions, in ledger order. */
@@ -20,11 +22,21 @@ export function replayRound(transactions: readonly RoundTransaction[]): Round {
           amount: transaction.amount,
           fromCash: transaction.cashAmount,
           fromBonus: transaction.bonusAmount,
+          bonusGrantId: transaction.bonusGrantId,
+          contribution: transaction.contribution,
           rolledBack: false,
         });
         break;
       case 'tombstone':
-        round.bets.set(transaction.transactionId, { transactionId: transaction.transactionId, amount: 0n, fromCash: 0n, fromBonus: 0n, rolledBack: true });
+        round.bets.set(transaction.transactionId, {
+          transactionId: transaction.transactionId,
+          amount: 0n,
+          fromCash: 0n,
+          fromBonus: 0n,
+          bonusGrantId: null,
+          contribution: 0n,
+          rolledBack: true,
+        });
         break;
       case 'rollback': {
         const stake = transaction.referenceTransactionId === null ? undefined : round.bets.get(transaction.referenceTransactionId);

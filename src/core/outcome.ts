@@ -6,6 +6,17 @@ export interface Balance {
   readonly bonus: bigint;
 }
 
+/** The bonus being wagered, as a player sees it. */
+export interface ActiveBonus {
+  readonly grantId: string;
+  readonly campaignId: string;
+  readonly progress: bigint;
+  readonly required: bigint;
+  /** progress / required, 0–100, two decimals. */
+  readonly percent: number;
+  readonly expiresAt: number | null;
+}
+
 export interface Accepted {
   readonly ok: true;
   readonly playerId: string;
@@ -16,6 +27,7 @@ export interface Accepted {
   readonly duplicate: boolean;
   readonly balance: Balance;
   readonly status: PlayerStatus;
+  readonly activeBonus: ActiveBonus | null;
 }
 
 export interface Refused {

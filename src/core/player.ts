@@ -1,3 +1,4 @@
+import type { BonusGrant } from './bonus/grant.js';
 import type { Currency } from './money.js';
 
 export type PlayerStatus = 'active' | 'blocked';
@@ -11,7 +12,19 @@ export interface Wallet {
   status: PlayerStatus;
 }
 
-export type TransactionKind = 'deposit' | 'withdrawal' | 'bet' | 'win' | 'rollback' | 'bonus_grant' | 'tombstone';
+export type TransactionKind =
+  | 'deposit'
+  | 'withdrawal'
+  | 'bet'
+  | 'win'
+  | 'rollback'
+  | 'tombstone'
+  | 'bonus_credit'
+  | 'bonus_conversion'
+  | 'bonus_forfeit';
+
+/** Ledger entries the bonus engine makes itself carry this source and ids derived from the grant. */
+export const bonusSource = 'bonus';
 
 /**
  * What the engine remembers of a committed transaction: enough to answer a replay and to
@@ -35,6 +48,9 @@ export interface BetRecord {
   readonly amount: bigint;
   readonly fromCash: bigint;
   readonly fromBonus: bigint;
+  /** The bonus active when the bet was placed (null without one) and what the bet added to its wagering. */
+  readonly bonusGrantId: string | null;
+  readonly contribution: bigint;
   rolledBack: boolean;
 }
 
@@ -59,6 +75,10 @@ export interface PlayerState {
    * this writer, with nothing evicted yet). Otherwise a lookup that misses must ask the store.
    */
   historyComplete: boolean;
+  /** Every bonus grant of the player, oldest first (a player has few). */
+  readonly bonuses: BonusGrant[];
+  /** Deposit-match campaigns the player opted into: the next qualifying deposit claims one. */
+  readonly bonusOptIns: string[];
 }
 
 export function transactionKey(source: string, transactionId: string): string {
@@ -69,8 +89,8 @@ export function roundKey(source: string, roundId: string): string {
   return `${source}\u0000${roundId}`;
 }
 
-export function newPlayerState(wallet: Wallet, historyComplete: boolean): PlayerState {
-  return { wallet, transactions: new Map(), rounds: new Map(), historyComplete };
+export function newPlayerState(wallet: Wallet, historyComplete: boolean, bonuses: BonusGrant[] = [], bonusOptIns: string[] = []): PlayerState {
+  return { wallet, transactions: new Map(), rounds: new Map(), historyComplete, bonuses, bonusOptIns };
 }
 
 export function emptyRound(complete: boolean): Round {

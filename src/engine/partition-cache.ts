@@ -61,7 +61,8 @@ export class PartitionCache implements PartitionView {
     const currency = currencies.get(stored.currency);
     assert(currency !== undefined, `stored currency ${stored.currency} is known`);
     const wallet = { playerId: stored.playerId, currency, cash: stored.cash, bonus: stored.bonus, status: stored.status };
-    this.players.set(stored.playerId, { state: newPlayerState(wallet, false), versionRead: stored.version, touchedInBatch: -1 });
+    const state = newPlayerState(wallet, false, stored.bonuses, stored.bonusOptIns);
+    this.players.set(stored.playerId, { state, versionRead: stored.version, touchedInBatch: -1 });
   }
 
   /** Installs whole rounds read from the store, and remembers transactions looked up by id. */

@@ -8,11 +8,14 @@ import {
   ledgerId,
   type LedgerEntry,
   type LedgerStore,
+  type OutboxEvent,
   type PartitionLease,
   type RoundLookup,
   type TransactionLookup,
   type WalletWrite,
 } from '../store/ledger-store.js';
+import { emptyCatalogue, type Catalogue } from '../core/bonus/campaign.js';
+import type { BonusGrant } from '../core/bonus/grant.js';
 import type { EngineSettings } from './limits.js';
 import { PartitionCache } from './partition-cache.js';
 
@@ -26,6 +29,8 @@ interface Pending {
 
 export interface WriterHooks {
   readonly now: () => Date;
+  /** Campaigns and games; without one, no campaign exists and every game is unknown. */
+  readonly catalogue?: Catalogue;
   readonly onBatch?: (partition: number, size: number, commitMs: number) => void;
   readonly onError?: (partition: number, error: unknown) => void;
 }
@@ -188,12 +193,18 @@ export class PartitionWriter {
     const entries: LedgerEntry[] = [];
     const refusals: Refusal[] = [];
     const changed = new Set<string>();
+    const bonuses = new Set<BonusGrant>();
+    const events: OutboxEvent[] = [];
     const uncertain = new Set<string>();
+    const context = { now: now.getTime(), fundsOrder: this.settings.fundsOrder, catalogue: this.hooks.catalogue ?? emptyCatalogue };
+    // Ledger ids and event ids come from the partition's one sequence.
     let sequence = this.nextLedgerSeq;
     for (const { command } of batch) {
-      const applied = apply(this.cache, command, { fundsOrder: this.settings.fundsOrder });
+      const applied = apply(this.cache, command, context);
       outcomes.push(applied.outcome);
       for (const entry of applied.entries) entries.push({ ledgerId: ledgerId(this.partition, sequence++), entry });
+      for (const event of applied.events) events.push({ eventId: ledgerId(this.partition, sequence++), event });
+      for (const grant of applied.changedBonuses) bonuses.add(grant);
       if (applied.refusal !== null) {
         refusals.push(applied.refusal);
         const key = transactionKey(applied.refusal.command.source, applied.refusal.command.transactionId);
@@ -204,7 +215,7 @@ export class PartitionWriter {
     if (uncertain.size > 0) return uncertain;
     const wallets = [...changed].map((playerId) => this.walletWrite(playerId));
     const started = performance.now();
-    await this.store.commit({ lease: this.lease, nextLedgerSeq: sequence, wallets, entries, refusals, committedAt: now });
+    await this.store.commit({ lease: this.lease, nextLedgerSeq: sequence, wallets, entries, refusals, bonuses: [...bonuses], events, committedAt: now });
     this.hooks.onBatch?.(this.partition, batch.length, performance.now() - started);
     this.nextLedgerSeq = sequence;
     for (const playerId of changed) this.cache.committed(playerId);
@@ -214,9 +225,10 @@ export class PartitionWriter {
   }
 
   private walletWrite(playerId: string): WalletWrite {
-    const { wallet } = this.cache.player(playerId) ?? unreachable(playerId);
+    const { wallet, bonusOptIns } = this.cache.player(playerId) ?? unreachable(playerId);
     return {
       playerId,
+      bonusOptIns,
       currency: wallet.currency.code,
       status: wallet.status,
       cash: wallet.cash,

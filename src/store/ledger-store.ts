@@ -1,5 +1,8 @@
+import type { BonusGrant } from '../core/bonus/grant.js';
+import type { DomainEvent } from '../core/effects.js';
 import type { HouseAccount } from '../core/ledger.js';
 import type { Entry, Refusal } from '../core/wallet-machine.js';
+import { termsFromJson, termsToJson, type TermsJson } from './campaign-json.js';
 import { integerArray, textArray } from './array-literal.js';
 import type { PlayerStatus, TransactionKind, TransactionRecord } from '../core/player.js';
 import type { SqlClient } from './sql-client.js';
@@ -11,6 +14,8 @@ export interface StoredWallet {
   readonly cash: bigint;
   readonly bonus: bigint;
   readonly version: bigint;
+  readonly bonusOptIns: string[];
+  readonly bonuses: BonusGrant[];
 }
 
 export interface StoredTransaction extends TransactionRecord {
@@ -18,6 +23,8 @@ export interface StoredTransaction extends TransactionRecord {
   /** How much the transaction moved from or to cash and bonus (the size of those legs). */
   readonly cashAmount: bigint;
   readonly bonusAmount: bigint;
+  readonly bonusGrantId: string | null;
+  readonly contribution: bigint;
 }
 
 export interface PartitionLease {
@@ -43,8 +50,14 @@ export interface WalletWrite {
   readonly status: PlayerStatus;
   readonly cash: bigint;
   readonly bonus: bigint;
+  readonly bonusOptIns: readonly string[];
   /** The version read from the store; null for a player created in this batch. */
   readonly versionRead: bigint | null;
+}
+
+export interface OutboxEvent {
+  readonly eventId: bigint;
+  readonly event: DomainEvent;
 }
 
 export interface LedgerEntry {
@@ -58,6 +71,8 @@ export interface Batch {
   readonly wallets: readonly WalletWrite[];
   readonly entries: readonly LedgerEntry[];
   readonly refusals: readonly Refusal[];
+  readonly bonuses: readonly BonusGrant[];
+  readonly events: readonly OutboxEvent[];
   readonly committedAt: Date;
 }
 
@@ -116,13 +131,23 @@ export class LedgerStore {
     return { partition, epoch: BigInt(row.epoch), nextLedgerSeq: BigInt(row.next_ledger_seq) };
   }
 
+  /** Players with their bonus grants (a player has few; all are kept, for the rules that look back at ended ones). */
   async loadWallets(playerIds: readonly string[]): Promise<StoredWallet[]> {
     const rows = await this.client.query<WalletRow>(
-      `SELECT player_id, currency, status, cash::text, bonus::text, version::text FROM players WHERE player_id = ANY($1::text[])`,
+      `SELECT player_id, currency, status, cash::text, bonus::text, version::text, array_to_string(bonus_opt_ins, ',') AS opt_ins
+       FROM players WHERE player_id = ANY($1::text[])`,
       [playerIds],
       'croupier_load_wallets',
     );
-    return rows.map(toWallet);
+    if (rows.length === 0) return [];
+    const grants = await this.client.query<GrantRow>(
+      `SELECT ${grantColumns} FROM bonus_grants WHERE player_id = ANY($1::text[]) ORDER BY granted_at, grant_id`,
+      [rows.map((row) => row.player_id)],
+      'croupier_load_grants',
+    );
+    const byPlayer = new Map<string, BonusGrant[]>();
+    for (const row of grants) byPlayer.set(row.player_id, [...(byPlayer.get(row.player_id) ?? []), toGrant(row)]);
+    return rows.map((row) => toWallet(row, byPlayer.get(row.player_id) ?? []));
   }
 
   /** Every transaction of the given rounds, plus the transactions with the given ids. */
@@ -170,7 +195,12 @@ export function isTransactionIdConflict(error: unknown): boolean {
 }
 
 const transactionColumns = `t.ledger_id::text, t.source, t.transaction_id, t.player_id, t.kind, t.amount::text,
-  t.cash_delta::text, t.bonus_delta::text, t.currency, t.round_id, t.game_id, t.reference_transaction_id`;
+  t.cash_delta::text, t.bonus_delta::text, t.currency, t.round_id, t.game_id, t.reference_transaction_id,
+  t.bonus_grant_id, t.contribution::text`;
+
+const grantColumns = `player_id, grant_id, state, amount::text, deposit_amount::text, required::text, progress::text,
+  converted_amount::text, forfeited_amount::text, terms, array_to_string(open_rounds, ',') AS open_rounds,
+  granted_at, activated_at, expires_at, ended_at`;
 
 const commitStatement = `
 WITH fence AS (
@@ -178,28 +208,50 @@ WITH fence AS (
   WHERE partition = $1 AND epoch = $2
   RETURNING 1
 ), created_players AS (
-  INSERT INTO players (player_id, currency, status, cash, bonus, version, created_at)
-  SELECT n.player_id, n.currency, n.status, n.cash, n.bonus, 1, $4
-  FROM unnest($5::text[], $6::text[], $7::text[], $8::numeric[], $9::numeric[]) AS n(player_id, currency, status, cash, bonus)
+  INSERT INTO players (player_id, currency, status, cash, bonus, bonus_opt_ins, version, created_at)
+  SELECT n.player_id, n.currency, n.status, n.cash, n.bonus, string_to_array(n.opt_ins, ','), 1, $4
+  FROM unnest($5::text[], $6::text[], $7::text[], $8::numeric[], $9::numeric[], $10::text[]) AS n(player_id, currency, status, cash, bonus, opt_ins)
   RETURNING 1
 ), updated_players AS (
-  UPDATE players SET status = u.status, cash = u.cash, bonus = u.bonus, version = players.version + 1
-  FROM unnest($10::text[], $11::text[], $12::numeric[], $13::numeric[], $14::bigint[]) AS u(player_id, status, cash, bonus, version)
+  UPDATE players SET status = u.status, cash = u.cash, bonus = u.bonus, bonus_opt_ins = string_to_array(u.opt_ins, ','), version = players.version + 1
+  FROM unnest($11::text[], $12::text[], $13::numeric[], $14::numeric[], $15::text[], $16::bigint[]) AS u(player_id, status, cash, bonus, opt_ins, version)
   WHERE players.player_id = u.player_id AND players.version = u.version
   RETURNING 1
 ), created_transactions AS (
   INSERT INTO transactions (ledger_id, source, transaction_id, player_id, kind, amount, currency, round_id, game_id,
-                            reference_transaction_id, cash_delta, bonus_delta, counter_account, counter_delta, created_at)
-  SELECT t.*, $4 FROM unnest($15::bigint[], $16::text[], $17::text[], $18::text[], $19::text[], $20::numeric[], $21::text[],
-                             $22::text[], $23::text[], $24::text[], $25::numeric[], $26::numeric[], $27::text[], $28::numeric[]) AS t
+                            reference_transaction_id, cash_delta, bonus_delta, counter_account, counter_delta,
+                            bonus_grant_id, contribution, created_at)
+  SELECT t.*, $4 FROM unnest($17::bigint[], $18::text[], $19::text[], $20::text[], $21::text[], $22::numeric[], $23::text[],
+                             $24::text[], $25::text[], $26::text[], $27::numeric[], $28::numeric[], $29::text[], $30::numeric[],
+                             $31::text[], $32::numeric[]) AS t
   RETURNING 1
 ), created_refusals AS (
   INSERT INTO refusals (source, transaction_id, player_id, kind, code, created_at)
-  SELECT r.*, $4 FROM unnest($29::text[], $30::text[], $31::text[], $32::text[], $33::text[]) AS r
+  SELECT r.*, $4 FROM unnest($33::text[], $34::text[], $35::text[], $36::text[], $37::text[]) AS r
+  RETURNING 1
+), saved_grants AS (
+  INSERT INTO bonus_grants (player_id, grant_id, campaign_id, state, amount, deposit_amount, required, progress,
+                            converted_amount, forfeited_amount, terms, open_rounds, granted_at, activated_at, expires_at, ended_at)
+  SELECT g.player_id, g.grant_id, g.campaign_id, g.state, g.amount, g.deposit_amount, g.required, g.progress,
+         g.converted_amount, g.forfeited_amount, g.terms::jsonb, string_to_array(g.open_rounds, ','),
+         g.granted_at, g.activated_at, g.expires_at, g.ended_at
+  FROM unnest($38::text[], $39::text[], $40::text[], $41::text[], $42::numeric[], $43::numeric[], $44::numeric[], $45::numeric[],
+              $46::numeric[], $47::numeric[], $48::text[], $49::text[], $50::timestamptz[], $51::timestamptz[], $52::timestamptz[], $53::timestamptz[])
+       AS g(player_id, grant_id, campaign_id, state, amount, deposit_amount, required, progress, converted_amount, forfeited_amount,
+            terms, open_rounds, granted_at, activated_at, expires_at, ended_at)
+  ON CONFLICT (player_id, grant_id) DO UPDATE SET
+    state = EXCLUDED.state, progress = EXCLUDED.progress, converted_amount = EXCLUDED.converted_amount,
+    forfeited_amount = EXCLUDED.forfeited_amount, open_rounds = EXCLUDED.open_rounds, activated_at = EXCLUDED.activated_at,
+    expires_at = EXCLUDED.expires_at, ended_at = EXCLUDED.ended_at
+  RETURNING 1
+), created_events AS (
+  INSERT INTO outbox (event_id, player_id, type, payload, created_at)
+  SELECT e.event_id, e.player_id, e.type, e.payload::jsonb, $4
+  FROM unnest($54::bigint[], $55::text[], $56::text[], $57::text[]) AS e(event_id, player_id, type, payload)
   RETURNING 1
 )
 SELECT croupier_assert((SELECT count(*) FROM fence) = 1, 'CROUPIER_FENCED')
-   AND croupier_assert((SELECT count(*) FROM updated_players) = cardinality($10::text[]), 'CROUPIER_STALE_WALLET') AS committed`;
+   AND croupier_assert((SELECT count(*) FROM updated_players) = cardinality($11::text[]), 'CROUPIER_STALE_WALLET') AS committed`;
 
 interface Legs {
   readonly cashDelta: bigint;
@@ -233,6 +285,7 @@ function commitParameters(batch: Batch): unknown[] {
   const updated = batch.wallets.filter((wallet) => wallet.versionRead !== null);
   const records = batch.entries.map(({ entry }) => entry.record);
   const legs = batch.entries.map(({ entry }) => legsOf(entry));
+  const grants = batch.bonuses;
   return [
     batch.lease.partition,
     String(batch.lease.epoch),
@@ -243,10 +296,12 @@ function commitParameters(batch: Batch): unknown[] {
     textArray(created.map((wallet) => wallet.status)),
     integerArray(created.map((wallet) => wallet.cash)),
     integerArray(created.map((wallet) => wallet.bonus)),
+    textArray(created.map((wallet) => wallet.bonusOptIns.join(','))),
     textArray(updated.map((wallet) => wallet.playerId)),
     textArray(updated.map((wallet) => wallet.status)),
     integerArray(updated.map((wallet) => wallet.cash)),
     integerArray(updated.map((wallet) => wallet.bonus)),
+    textArray(updated.map((wallet) => wallet.bonusOptIns.join(','))),
     integerArray(updated.map((wallet) => wallet.versionRead ?? 0n)),
     integerArray(batch.entries.map(({ ledgerId: id }) => id)),
     textArray(records.map((record) => record.source)),
@@ -262,12 +317,51 @@ function commitParameters(batch: Batch): unknown[] {
     integerArray(legs.map((leg) => leg.bonusDelta)),
     textArray(legs.map((leg) => leg.counterAccount)),
     integerArray(legs.map((leg) => leg.counterDelta)),
+    textArray(batch.entries.map(({ entry }) => entry.bonusGrantId)),
+    integerArray(batch.entries.map(({ entry }) => entry.contribution)),
     textArray(batch.refusals.map((refusal) => refusal.command.source)),
     textArray(batch.refusals.map((refusal) => refusal.command.transactionId)),
     textArray(batch.refusals.map((refusal) => refusal.command.playerId)),
     textArray(batch.refusals.map((refusal) => refusal.command.kind)),
     textArray(batch.refusals.map((refusal) => refusal.code)),
+    textArray(grants.map((grant) => grant.playerId)),
+    textArray(grants.map((grant) => grant.grantId)),
+    textArray(grants.map((grant) => grant.campaign.campaignId)),
+    textArray(grants.map((grant) => grant.state)),
+    integerArray(grants.map((grant) => grant.amount)),
+    integerArray(grants.map((grant) => grant.depositAmount)),
+    integerArray(grants.map((grant) => grant.required)),
+    integerArray(grants.map((grant) => grant.progress)),
+    integerArray(grants.map((grant) => grant.convertedAmount)),
+    integerArray(grants.map((grant) => grant.forfeitedAmount)),
+    textArray(grants.map((grant) => JSON.stringify(termsToJson(grant.campaign)))),
+    textArray(grants.map((grant) => [...grant.openRounds].map(storedRoundKey).join(','))),
+    textArray(grants.map((grant) => isoOrNull(grant.grantedAt))),
+    textArray(grants.map((grant) => isoOrNull(grant.activatedAt))),
+    textArray(grants.map((grant) => isoOrNull(grant.expiresAt))),
+    textArray(grants.map((grant) => isoOrNull(grant.endedAt))),
+    integerArray(batch.events.map(({ eventId }) => eventId)),
+    textArray(batch.events.map(({ event }) => event.playerId)),
+    textArray(batch.events.map(({ event }) => event.type)),
+    textArray(batch.events.map(({ event }) => JSON.stringify({ type: event.type, playerId: event.playerId, ...event.data }))),
   ];
+}
+
+/** Round keys hold a NUL between source and round id in memory; the store keeps a '/' (never in an id). */
+function storedRoundKey(key: string): string {
+  return key.replace('\u0000', '/');
+}
+
+function memoryRoundKey(key: string): string {
+  return key.replace('/', '\u0000');
+}
+
+function isoOrNull(epochMs: number | null): string | null {
+  return epochMs === null ? null : new Date(epochMs).toISOString();
+}
+
+function epochOrNull(value: Date | string | null): number | null {
+  return value === null ? null : new Date(value).getTime();
 }
 
 interface WalletRow {
@@ -277,9 +371,10 @@ interface WalletRow {
   cash: string;
   bonus: string;
   version: string;
+  opt_ins: string;
 }
 
-function toWallet(row: WalletRow): StoredWallet {
+function toWallet(row: WalletRow, bonuses: BonusGrant[]): StoredWallet {
   return {
     playerId: row.player_id,
     currency: row.currency,
@@ -287,6 +382,46 @@ function toWallet(row: WalletRow): StoredWallet {
     cash: BigInt(row.cash),
     bonus: BigInt(row.bonus),
     version: BigInt(row.version),
+    bonusOptIns: row.opt_ins === '' ? [] : row.opt_ins.split(','),
+    bonuses,
+  };
+}
+
+interface GrantRow {
+  player_id: string;
+  grant_id: string;
+  state: BonusGrant['state'];
+  amount: string;
+  deposit_amount: string;
+  required: string;
+  progress: string;
+  converted_amount: string;
+  forfeited_amount: string;
+  terms: TermsJson | string;
+  open_rounds: string;
+  granted_at: Date | string;
+  activated_at: Date | string | null;
+  expires_at: Date | string | null;
+  ended_at: Date | string | null;
+}
+
+function toGrant(row: GrantRow): BonusGrant {
+  return {
+    grantId: row.grant_id,
+    playerId: row.player_id,
+    campaign: termsFromJson(typeof row.terms === 'string' ? (JSON.parse(row.terms) as TermsJson) : row.terms),
+    amount: BigInt(row.amount),
+    depositAmount: BigInt(row.deposit_amount),
+    required: BigInt(row.required),
+    grantedAt: new Date(row.granted_at).getTime(),
+    state: row.state,
+    progress: BigInt(row.progress),
+    activatedAt: epochOrNull(row.activated_at),
+    expiresAt: epochOrNull(row.expires_at),
+    endedAt: epochOrNull(row.ended_at),
+    convertedAmount: BigInt(row.converted_amount),
+    forfeitedAmount: BigInt(row.forfeited_amount),
+    openRounds: new Set(row.open_rounds === '' ? [] : row.open_rounds.split(',').map(memoryRoundKey)),
   };
 }
 
@@ -299,6 +434,8 @@ interface TransactionRow {
   amount: string;
   cash_delta: string;
   bonus_delta: string;
+  bonus_grant_id: string | null;
+  contribution: string;
   currency: string;
   round_id: string | null;
   game_id: string | null;
@@ -315,6 +452,8 @@ function toTransaction(row: TransactionRow): StoredTransaction {
     amount: BigInt(row.amount),
     cashAmount: magnitude(BigInt(row.cash_delta)),
     bonusAmount: magnitude(BigInt(row.bonus_delta)),
+    bonusGrantId: row.bonus_grant_id,
+    contribution: BigInt(row.contribution),
     currency: row.currency,
     roundId: row.round_id,
     gameId: row.game_id,

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCroupier, type Croupier } from '../../src/croupier.js';
 import { Model, json } from '../support/model.js';
 import { materialise, registrations, sessions } from '../support/sequences.js';
+import { sessionCampaigns, sessionGames, testNow } from '../support/catalogue.js';
 import { storesUnderTest } from '../support/stores.js';
 
 // Tiny limits force every slow path: players and history are dropped after each batch.
@@ -27,7 +28,9 @@ for (const store of await storesUnderTest('engine matches model')) for (const { 
     beforeAll(async () => {
       const fresh = store.fresh();
       cleanup = fresh.cleanup;
-      croupier = await createCroupier({ ...fresh.options, engine });
+      croupier = await createCroupier({ ...fresh.options, engine, now: () => new Date(testNow), expirySweepMs: 0 });
+      for (const campaign of sessionCampaigns) await croupier.catalogue.saveCampaign(campaign);
+      await croupier.catalogue.saveGames(Object.entries(sessionGames).map(([gameId, category]) => ({ gameId, providerId: null, category, name: null })));
     });
 
     afterAll(async () => {

@@ -2,7 +2,10 @@ import type { Command, CommandInput } from '../../src/core/commands.js';
 import { parseCommand } from '../../src/core/commands.js';
 import type { Outcome } from '../../src/core/outcome.js';
 import { transactionKey, type FundsOrder, type PlayerState, type TransactionRecord } from '../../src/core/player.js';
+import type { Catalogue } from '../../src/core/bonus/campaign.js';
+import type { DomainEvent } from '../../src/core/effects.js';
 import { apply, type Entry, type PartitionView } from '../../src/core/wallet-machine.js';
+import { TestCatalogue, testNow } from './catalogue.js';
 
 /**
  * The reference model: the pure wallet machine over plain maps that never forget anything,
@@ -12,8 +15,14 @@ export class Model implements PartitionView {
   readonly players = new Map<string, PlayerState>();
   readonly transactions = new Map<string, TransactionRecord>();
   readonly entries: Entry[] = [];
+  readonly events: DomainEvent[] = [];
+  /** The model's clock: tests move it forward to test expiry. */
+  now = testNow;
 
-  constructor(private readonly fundsOrder: FundsOrder = 'bonus_first') {}
+  constructor(
+    private readonly fundsOrder: FundsOrder = 'bonus_first',
+    private readonly catalogue: Catalogue = new TestCatalogue(),
+  ) {}
 
   player(playerId: string): PlayerState | undefined {
     return this.players.get(playerId);
@@ -27,19 +36,20 @@ export class Model implements PartitionView {
     return this.transactions.get(transactionKey(source, transactionId));
   }
 
-  execute(input: CommandInput): { outcome: Outcome; entries: readonly Entry[] } {
+  execute(input: CommandInput): { outcome: Outcome; entries: readonly Entry[]; events: readonly DomainEvent[] } {
     const command = parseCommand(input);
-    if (!command.ok) return { outcome: { ok: false, code: command.code, message: command.message }, entries: [] };
+    if (!command.ok) return { outcome: { ok: false, code: command.code, message: command.message }, entries: [], events: [] };
     return this.run(command.value);
   }
 
-  run(command: Command): { outcome: Outcome; entries: readonly Entry[] } {
-    const applied = apply(this, command, { fundsOrder: this.fundsOrder });
+  run(command: Command): { outcome: Outcome; entries: readonly Entry[]; events: readonly DomainEvent[] } {
+    const applied = apply(this, command, { fundsOrder: this.fundsOrder, now: this.now, catalogue: this.catalogue });
     for (const entry of applied.entries) {
       this.transactions.set(transactionKey(entry.record.source, entry.record.transactionId), entry.record);
       this.entries.push(entry);
     }
-    return { outcome: applied.outcome, entries: applied.entries };
+    this.events.push(...applied.events);
+    return { outcome: applied.outcome, entries: applied.entries, events: applied.events };
   }
 
   /** The sum of every posting to one player account. */

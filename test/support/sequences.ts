@@ -5,7 +5,9 @@ import type { CommandInput } from '../../src/core/commands.js';
 type Step =
   | { t: 'bet' | 'win'; p: number; round: number; amount: number }
   | { t: 'rollback'; p: number; round: number; ref: number; policy: 'ok' | 'error' }
-  | { t: 'deposit' | 'withdrawal' | 'bonus_grant'; p: number; amount: number }
+  | { t: 'deposit' | 'withdrawal'; p: number; amount: number; code: boolean }
+  | { t: 'grant_bonus'; p: number; campaign: 'welcome' | 'spins'; amount: number }
+  | { t: 'cancel_bonus'; p: number; of: number }
   | { t: 'replay' | 'altered_replay'; of: number }
   | { t: 'block' | 'unblock' | 'balance'; p: number };
 
@@ -14,10 +16,12 @@ const player = fc.nat({ max: playerCount - 1 });
 const round = fc.nat({ max: 2 });
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ t: fc.constant('bet' as const), p: player, round, amount: fc.integer({ min: 1, max: 250 }) }) },
+  { weight: 6, arbitrary: fc.record({ t: fc.constant('bet' as const), p: player, round, amount: fc.integer({ min: 1, max: 350 }) }) },
   { weight: 4, arbitrary: fc.record({ t: fc.constant('win' as const), p: player, round, amount: fc.integer({ min: 0, max: 900 }) }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('rollback' as const), p: player, round, ref: fc.nat(), policy: fc.constantFrom('ok' as const, 'error' as const) }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constantFrom('deposit' as const, 'withdrawal' as const, 'bonus_grant' as const), p: player, amount: fc.integer({ min: 1, max: 1000 }) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constantFrom('deposit' as const, 'withdrawal' as const), p: player, amount: fc.integer({ min: 1, max: 1000 }), code: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('grant_bonus' as const), p: player, campaign: fc.constantFrom('welcome' as const, 'spins' as const), amount: fc.integer({ min: 1, max: 600 }) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('cancel_bonus' as const), p: player, of: fc.nat() }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constantFrom('replay' as const, 'altered_replay' as const), of: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constantFrom('block' as const, 'unblock' as const, 'balance' as const), p: player }) },
 );
@@ -43,7 +47,7 @@ export function materialise(steps: readonly Step[], prefix: string): CommandInpu
     switch (item.t) {
       case 'bet':
       case 'win':
-        commands.push({ kind: item.t, source: 'prov', transactionId, playerId, roundId: `r${item.round}`, gameId: 'slot', amount: String(item.amount), currency: 'EUR' });
+        commands.push({ kind: item.t, source: 'prov', transactionId, playerId, roundId: `r${item.round}`, gameId: ['slot', 'blackjack', 'roulette', 'unknown-game'][item.amount % 4] as string, amount: String(item.amount), currency: 'EUR' });
         break;
       case 'rollback': {
         const candidates = [...(betIds.get(item.p) ?? []), `${prefix}ghost${index}`];
@@ -55,12 +59,19 @@ export function materialise(steps: readonly Step[], prefix: string): CommandInpu
       }
       case 'deposit':
       case 'withdrawal':
-      case 'bonus_grant':
-        commands.push({ kind: item.t, source: 'operator', transactionId, playerId, amount: String(item.amount) });
+        commands.push({ kind: item.t, source: 'operator', transactionId, playerId, amount: String(item.amount), ...(item.t === 'deposit' && item.code ? { bonusCode: 'MATCH100' } : {}) });
         break;
+      case 'grant_bonus':
+        commands.push({ kind: 'grant_bonus', playerId, grantId: `${prefix}g${index}`, campaignId: item.campaign, amount: item.campaign === 'spins' ? String(item.amount) : null });
+        break;
+      case 'cancel_bonus': {
+        const grants = steps.flatMap((other, at) => (other.t === 'grant_bonus' && other.p === item.p ? [`${prefix}g${at}`] : []));
+        commands.push({ kind: 'cancel_bonus', playerId, grantId: grants[item.of % Math.max(grants.length, 1)] ?? `${prefix}no-grant` });
+        break;
+      }
       case 'replay':
       case 'altered_replay': {
-        const earlier = commands.filter((command) => 'transactionId' in command && command.kind !== 'rollback');
+        const earlier = commands.filter((command) => 'transactionId' in command && command.kind !== 'rollback' && command.kind !== 'cancel_bonus');
         const original = earlier[item.of % Math.max(earlier.length, 1)];
         if (original === undefined) break;
         const amount = item.t === 'altered_replay' ? String(Number(original.amount) + 1) : original.amount;
@@ -74,11 +85,11 @@ export function materialise(steps: readonly Step[], prefix: string): CommandInpu
   return commands;
 }
 
-/** Registers the players and funds them: cash for all, and bonus money for the second one. */
+/** Registers the players and funds them: cash for all, and a welcome bonus for the second one. */
 export function registrations(prefix: string): CommandInput[] {
-  return Array.from({ length: playerCount }, (_, index) => [
-    { kind: 'register' as const, playerId: `${prefix}p${index}`, currency: 'EUR' },
-    { kind: 'deposit' as const, source: 'operator', transactionId: `${prefix}seed-d${index}`, playerId: `${prefix}p${index}`, amount: '1500' },
-    ...(index === 1 ? [{ kind: 'bonus_grant' as const, source: 'operator', transactionId: `${prefix}seed-g${index}`, playerId: `${prefix}p${index}`, amount: '800' }] : []),
+  return Array.from({ length: playerCount }, (_, index): CommandInput[] => [
+    { kind: 'register', playerId: `${prefix}p${index}`, currency: 'EUR' },
+    { kind: 'deposit', source: 'operator', transactionId: `${prefix}seed-d${index}`, playerId: `${prefix}p${index}`, amount: '1500' },
+    ...(index === 1 ? [{ kind: 'grant_bonus' as const, playerId: `${prefix}p${index}`, grantId: `${prefix}seed-g${index}`, campaignId: 'welcome' }] : []),
   ]).flat();
 }

@@ -1,0 +1,48 @@
+import type { Campaign } from './campaign.js';
+
+export const bonusStates = ['queued', 'active', 'completed', 'forfeited', 'expired', 'depleted', 'cancelled'] as const;
+export type BonusState = (typeof bonusStates)[number];
+
+export const endStates: ReadonlySet<BonusState> = new Set(['completed', 'forfeited', 'expired', 'depleted', 'cancelled']);
+
+/** States only move forward: queued → active → one end state (or queued → cancelled). */
+const successors: Readonly<Record<BonusState, readonly BonusState[]>> = {
+  queued: ['active', 'cancelled'],
+  active: ['completed', 'forfeited', 'expired', 'depleted', 'cancelled'],
+  completed: [],
+  forfeited: [],
+  expired: [],
+  depleted: [],
+  cancelled: [],
+};
+
+export function canMove(from: BonusState, to: BonusState): boolean {
+  return successors[from].includes(to);
+}
+
+export interface BonusGrant {
+  readonly grantId: string;
+  readonly playerId: string;
+  /** The campaign's terms when granted. */
+  readonly campaign: Campaign;
+  readonly amount: bigint;
+  readonly depositAmount: bigint;
+  /** Wagering required before conversion. */
+  readonly required: bigint;
+  readonly grantedAt: number;
+  state: BonusState;
+  progress: bigint;
+  activatedAt: number | null;
+  expiresAt: number | null;
+  endedAt: number | null;
+  convertedAmount: bigint;
+  forfeitedAmount: bigint;
+  /** Rounds with a standing bonus-funded stake and no win yet: a win may still pay into the bonus. */
+  readonly openRounds: Set<string>;
+}
+
+export function progressPercent(grant: BonusGrant): number {
+  if (grant.required === 0n) return 100;
+  const basisPoints = (grant.progress * 10_000n) / grant.required;
+  return Math.min(100, Number(basisPoints) / 100);
+}

@@ -1,0 +1,46 @@
+import type { SqlClient } from '../store/sql-client.js';
+import type { Engine } from './engine.js';
+
+/** Players handled per sweep; the next sweep takes the rest. */
+export const sweepPlayersMax = 1_000;
+
+/**
+ * Bonuses also expire when their player is touched; the sweeper touches the players whose
+ * active bonus is past its time, so that nobody keeps an expired bonus just by staying away.
+ * The expiry itself runs in the player's partition like every other change.
+ */
+export class ExpirySweeper {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly engine: Engine,
+    private readonly now: () => Date,
+  ) {}
+
+  start(intervalMs: number): void {
+    if (intervalMs <= 0) return;
+    this.timer = setInterval(() => void this.sweep().catch(() => undefined), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+  }
+
+  /** Touches every player with an overdue active bonus; resolves with how many were touched. */
+  sweep(): Promise<number> {
+    this.running ??= this.touchOverdue().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async touchOverdue(): Promise<number> {
+    const rows = await this.sql.query<{ player_id: string }>(
+      `SELECT DISTINCT player_id FROM bonus_grants WHERE state = 'active' AND expires_at <= $1 LIMIT ${sweepPlayersMax}`,
+      [this.now().toISOString()],
+    );
+    await Promise.all(rows.map((row) => this.engine.execute({ kind: 'touch', playerId: row.player_id })));
+    return rows.length;
+  }
+}
