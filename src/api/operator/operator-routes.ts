@@ -7,6 +7,7 @@ import type { ProviderRegistry } from '../provider/provider-registry.js';
 import type { RateLimits } from '../rate-limits.js';
 import { balanceOf, sendError, sendOutcome } from '../replies.js';
 import {
+  DepositBody,
   ErrorBody,
   HistoryEntry,
   HistoryPage,
@@ -21,7 +22,9 @@ import {
   TransferReply,
 } from '../schemas.js';
 import { Type } from 'typebox';
+import { bonusRoutes } from './bonus-routes.js';
 import { keyFingerprint, matchKey } from './operator-keys.js';
+import { playerView } from './player-view.js';
 
 export interface OperatorRouteOptions {
   readonly croupier: Croupier;
@@ -52,7 +55,7 @@ export async function operatorRoutes(app: FastifyInstance, options: OperatorRout
     return undefined;
   });
 
-  const player = (accepted: Accepted) => ({ player_id: accepted.playerId, currency: accepted.currency, status: accepted.status, balance: balanceOf(accepted) });
+  const player = (accepted: Accepted) => playerView(accepted);
   const transfer = (transactionId: string) => (accepted: Accepted) => ({
     transaction_id: transactionId,
     player_id: accepted.playerId,
@@ -71,18 +74,28 @@ export async function operatorRoutes(app: FastifyInstance, options: OperatorRout
     return sendOutcome(reply, await croupier.execute({ kind: 'balance', playerId: request.params.player_id }), player);
   });
 
-  for (const [path, kind] of [['deposits', 'deposit'], ['withdrawals', 'withdrawal']] as const) {
-    api.post(`/v1/players/:player_id/${path}`, { schema: { tags: ['players'], security, params: PlayerParams, body: TransferBody, response: { 200: TransferReply, ...errors } } }, async (request, reply) => {
-      const outcome = await croupier.execute({
-        kind,
-        source: operatorSource,
-        transactionId: request.body.transaction_id,
-        playerId: request.params.player_id,
-        amount: request.body.amount,
-      });
-      return sendOutcome(reply, outcome, transfer(request.body.transaction_id));
+  api.post('/v1/players/:player_id/deposits', { schema: { tags: ['players'], security, params: PlayerParams, body: DepositBody, response: { 200: TransferReply, ...errors } } }, async (request, reply) => {
+    const outcome = await croupier.execute({
+      kind: 'deposit',
+      source: operatorSource,
+      transactionId: request.body.transaction_id,
+      playerId: request.params.player_id,
+      amount: request.body.amount,
+      bonusCode: request.body.bonus_code ?? null,
     });
-  }
+    return sendOutcome(reply, outcome, transfer(request.body.transaction_id));
+  });
+
+  api.post('/v1/players/:player_id/withdrawals', { schema: { tags: ['players'], security, params: PlayerParams, body: TransferBody, response: { 200: TransferReply, ...errors } } }, async (request, reply) => {
+    const outcome = await croupier.execute({
+      kind: 'withdrawal',
+      source: operatorSource,
+      transactionId: request.body.transaction_id,
+      playerId: request.params.player_id,
+      amount: request.body.amount,
+    });
+    return sendOutcome(reply, outcome, transfer(request.body.transaction_id));
+  });
 
   for (const kind of ['block', 'unblock'] as const) {
     api.post(`/v1/players/:player_id/${kind}`, { schema: { tags: ['players'], security, params: PlayerParams, response: { 200: Player, ...errors } } }, async (request, reply) => {
@@ -120,6 +133,8 @@ export async function operatorRoutes(app: FastifyInstance, options: OperatorRout
       return historyEntry(item);
     },
   );
+
+  await api.register(bonusRoutes, { croupier });
 
   api.post('/v1/providers', { schema: { tags: ['providers'], security, body: ProviderRegistration, response: { 201: ProviderView, ...errors } } }, async (request, reply) => {
     const { provider_id: providerId, secret, rollback_unknown: rollbackUnknown = 'ok' } = request.body;

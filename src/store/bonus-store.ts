@@ -1,0 +1,62 @@
+import type { BonusState } from '../core/bonus/grant.js';
+import type { SqlClient } from './sql-client.js';
+
+export interface GrantRow {
+  readonly grant_id: string;
+  readonly campaign_id: string;
+  readonly state: BonusState;
+  readonly amount: string;
+  readonly deposit_amount: string;
+  readonly required: string;
+  readonly progress: string;
+  readonly converted_amount: string;
+  readonly forfeited_amount: string;
+  readonly granted_at: Date | string;
+  readonly activated_at: Date | string | null;
+  readonly expires_at: Date | string | null;
+  readonly ended_at: Date | string | null;
+}
+
+export interface CampaignTotals {
+  readonly byState: Readonly<Record<string, number>>;
+  readonly granted: bigint;
+  readonly converted: bigint;
+  readonly forfeited: bigint;
+  readonly progress: bigint;
+}
+
+/** Committed bonus state for the operator API (reads only; changes go through the engine). */
+export class BonusStore {
+  constructor(private readonly client: SqlClient) {}
+
+  async grantsOf(playerId: string): Promise<GrantRow[]> {
+    return this.client.query<GrantRow>(
+      `SELECT grant_id, campaign_id, state, amount::text, deposit_amount::text, required::text, progress::text, converted_amount::text,
+              forfeited_amount::text, granted_at, activated_at, expires_at, ended_at
+       FROM bonus_grants WHERE player_id = $1 ORDER BY granted_at DESC, grant_id DESC`,
+      [playerId],
+    );
+  }
+
+  async campaignTotals(campaignId: string): Promise<CampaignTotals> {
+    const rows = await this.client.query<{ state: string; grants: string; granted: string; converted: string; forfeited: string; progress: string }>(
+      `SELECT state, count(*)::text AS grants, sum(amount)::text AS granted, sum(converted_amount)::text AS converted,
+              sum(forfeited_amount)::text AS forfeited, sum(progress)::text AS progress
+       FROM bonus_grants WHERE campaign_id = $1 GROUP BY state`,
+      [campaignId],
+    );
+    const byState: Record<string, number> = {};
+    let granted = 0n;
+    let converted = 0n;
+    let forfeited = 0n;
+    let progress = 0n;
+    for (const row of rows) {
+      byState[row.state] = Number(row.grants);
+      granted += BigInt(row.granted);
+      converted += BigInt(row.converted);
+      forfeited += BigInt(row.forfeited);
+      progress += BigInt(row.progress);
+    }
+    return { byState, granted, converted, forfeited, progress };
+  }
+}
