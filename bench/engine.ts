@@ -19,9 +19,13 @@ import type { EngineSettings } from '../src/engine/limits.js';
 import { RowLockBaseline } from './baseline-row-lock.js';
 import { runClosedLoop, type Answer, type RunResult, type Target } from './lib/runner.js';
 import { round, Samples } from './lib/stats.js';
+import { mulberry32 } from './lib/random.js';
 import { benchCurrency, benchGame, benchSource, playerIdOf, Workload, type Op } from './lib/workload.js';
 
-const variantNames = ['engine.postgres', 'baseline.row_lock.postgres', 'engine.pglite'] as const;
+const variantNames = ['engine.postgres', 'engine.postgres.bonus30', 'baseline.row_lock.postgres', 'engine.pglite'] as const;
+
+/** Share of players who wager an active bonus in the `bonus30` variant. */
+const bonusPlayerShare = 0.3;
 type VariantName = (typeof variantNames)[number];
 
 const depositPerPlayer = 1_000_000_000n;
@@ -237,12 +241,51 @@ async function seedEngine(croupier: Croupier): Promise<void> {
   }
 }
 
+/**
+ * Gives a bonus to a seeded-random 30% of the players: a large fixed bonus with a wagering
+ * requirement no run reaches, so that every one of their bets is a wagering bet (bonus-first
+ * debit, contribution, progress) for the whole measured window.
+ */
+async function grantBonuses(croupier: Croupier): Promise<number> {
+  await croupier.catalogue.saveGames([{ gameId: benchGame, providerId: benchSource, category: 'slots', name: null }]);
+  await croupier.catalogue.saveCampaign({
+    campaignId: 'bench-bonus',
+    name: 'bench bonus',
+    type: 'fixed',
+    currency: benchCurrency,
+    code: null,
+    matchPercent: 0,
+    matchCap: 0n,
+    minDeposit: 0n,
+    fixedAmount: 1_000_000_000n,
+    wageringMultiplier: 1000,
+    wageringBase: 'bonus',
+    contributions: { slots: 100, table: 10 },
+    defaultContribution: 0,
+    maxBet: null,
+    maxConversion: null,
+    validityMs: 30 * 86_400_000,
+    forfeitOnWithdrawal: false,
+    maxGrantsPerPlayer: null,
+    fundsOrder: 'bonus_first',
+    activeFrom: 0,
+    activeUntil: null,
+  });
+  const random = mulberry32(options.seed + 7);
+  const chosen = Array.from({ length: options.players }, (_, index) => index).filter(() => random() < bonusPlayerShare);
+  const outcomes = await Promise.all(chosen.map((index) => croupier.execute({ kind: 'grant_bonus', playerId: playerIdOf(index), grantId: 'bench', campaignId: 'bench-bonus' })));
+  const refused = outcomes.find((outcome) => !outcome.ok);
+  if (refused !== undefined && !refused.ok) throw new Error(`granting bonuses was refused: ${refused.code} ${refused.message}`);
+  return chosen.length;
+}
+
 async function runEngine(name: VariantName, open: (batches: BatchStats) => Promise<Croupier>, concurrency: number): Promise<VariantResult> {
   const batches = new BatchStats();
   const seedStarted = performance.now();
   const croupier = await open(batches);
   try {
     await seedEngine(croupier);
+    if (name === 'engine.postgres.bonus30') out(`  ${name}: ${await grantBonuses(croupier)} players wager an active bonus`);
     out(`  ${name}: ${options.players} players registered and funded in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s; settings ${JSON.stringify(croupier.settings)}`);
     const workload = workloadFor(name);
     const run = await runClosedLoop(engineTarget(croupier), workload, {
@@ -288,8 +331,9 @@ function hooks(name: string, batches: BatchStats) {
 
 async function runVariant(name: VariantName): Promise<VariantResult> {
   switch (name) {
-    case 'engine.postgres': {
-      const schema = `bench_engine_${runTag}`;
+    case 'engine.postgres':
+    case 'engine.postgres.bonus30': {
+      const schema = name === 'engine.postgres' ? `bench_engine_${runTag}` : `bench_bonus_${runTag}`;
       return withScratchSchema(schema, () =>
         runEngine(
           name,
@@ -431,6 +475,9 @@ async function main(): Promise<void> {
   const baseline = byName.get('baseline.row_lock.postgres');
   const ratio = engine !== undefined && baseline !== undefined && baseline.run.opsPerSecond > 0 ? engine.run.opsPerSecond / baseline.run.opsPerSecond : null;
   if (ratio !== null) out(`  ratio.engine_vs_row_lock = ${ratio.toFixed(1)}× (engine.postgres ops/s / baseline.row_lock.postgres ops/s, same run)`);
+  const bonus30 = byName.get('engine.postgres.bonus30');
+  const bonusRatio = engine !== undefined && bonus30 !== undefined && engine.run.opsPerSecond > 0 ? bonus30.run.opsPerSecond / engine.run.opsPerSecond : null;
+  if (bonusRatio !== null) out(`  ratio.bonus30_vs_plain = ${bonusRatio.toFixed(3)} (engine.postgres.bonus30 ops/s / engine.postgres ops/s; wagering costs ${((1 - bonusRatio) * 100).toFixed(1)}% of throughput)`);
 
   if (options.json) {
     for (const { name, run, ledgerProblems } of results) {
@@ -448,6 +495,7 @@ async function main(): Promise<void> {
       );
     }
     if (ratio !== null) console.log(JSON.stringify({ name: 'ratio.engine_vs_row_lock', value: round(ratio, 2) }));
+    if (bonusRatio !== null) console.log(JSON.stringify({ name: 'ratio.bonus30_vs_plain', value: round(bonusRatio, 3) }));
   }
   if (results.some((result) => result.ledgerProblems > 0)) process.exitCode = 1;
 }

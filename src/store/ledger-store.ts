@@ -1,3 +1,4 @@
+import type { Campaign } from '../core/bonus/campaign.js';
 import type { BonusGrant } from '../core/bonus/grant.js';
 import type { DomainEvent } from '../core/effects.js';
 import type { HouseAccount } from '../core/ledger.js';
@@ -334,7 +335,7 @@ function commitParameters(batch: Batch): unknown[] {
     integerArray(grants.map((grant) => grant.progress)),
     integerArray(grants.map((grant) => grant.convertedAmount)),
     integerArray(grants.map((grant) => grant.forfeitedAmount)),
-    textArray(grants.map((grant) => JSON.stringify(termsToJson(grant.campaign)))),
+    textArray(grants.map((grant) => storedTerms(grant.campaign))),
     textArray(grants.map((grant) => [...grant.openRounds].map(storedRoundKey).join(','))),
     textArray(grants.map((grant) => isoOrNull(grant.grantedAt))),
     textArray(grants.map((grant) => isoOrNull(grant.activatedAt))),
@@ -345,6 +346,18 @@ function commitParameters(batch: Batch): unknown[] {
     textArray(batch.events.map(({ event }) => event.type)),
     textArray(batch.events.map(({ event }) => JSON.stringify({ type: event.type, playerId: event.playerId, ...event.data }))),
   ];
+}
+
+/** A grant's terms are written with every change of its progress; each campaign is serialised once. */
+const serialisedTerms = new WeakMap<Campaign, string>();
+
+function storedTerms(campaign: Campaign): string {
+  let text = serialisedTerms.get(campaign);
+  if (text === undefined) {
+    text = JSON.stringify(termsToJson(campaign));
+    serialisedTerms.set(campaign, text);
+  }
+  return text;
 }
 
 /** Round keys hold a NUL between source and round id in memory; the store keeps a '/' (never in an id). */
