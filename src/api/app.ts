@@ -43,6 +43,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestTimeout: httpLimits.requestTimeoutMs,
     keepAliveTimeout: httpLimits.keepAliveTimeoutMs,
     requestIdHeader: 'x-request-id',
+    // Ids in paths may be 128 characters (Fastify's default allows 100).
+    routerOptions: { maxParamLength: 256 },
+    // Refusals Fastify makes before routing (bad URL encoding, ...) keep the one error shape.
+    frameworkErrors: (error, _request, reply) => {
+      void sendError(reply, 'VALIDATION_ERROR', error.message);
+    },
     genReqId: () => randomUUID(),
     // Wrong types are refused, not coerced; unknown fields are refused, not dropped.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },

@@ -29,7 +29,7 @@ export class HistoryStore {
     const rows = await this.client.query<HistoryRow>(
       `SELECT ${columns} FROM transactions
        WHERE player_id = $1 AND kind <> 'tombstone' AND ($2::bigint IS NULL OR ledger_id < $2::bigint)
-       ORDER BY ledger_id DESC LIMIT $3`,
+       ORDER BY transactions.ledger_id DESC LIMIT $3`,
       [playerId, before === null ? null : String(before), Math.min(limit, historyPageMax)],
     );
     return rows.map(toItem);
