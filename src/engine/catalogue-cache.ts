@@ -1,3 +1,4 @@
+import { repeat } from '../util/repeat.js';
 import type { Campaign, Catalogue } from '../core/bonus/campaign.js';
 import type { CatalogueStore, Game } from '../store/catalogue-store.js';
 
@@ -9,18 +10,17 @@ export class CatalogueCache implements Catalogue {
   private campaignsById = new Map<string, Campaign>();
   private campaignsByCode = new Map<string, Campaign>();
   private gamesById = new Map<string, Game>();
-  private timer: NodeJS.Timeout | null = null;
+  private stopRefreshing: () => void = () => undefined;
 
   constructor(private readonly store: CatalogueStore) {}
 
   async start(refreshMs: number): Promise<void> {
     await this.refresh();
-    this.timer = setInterval(() => void this.refresh().catch(() => undefined), refreshMs);
-    this.timer.unref();
+    this.stopRefreshing = repeat(refreshMs, () => this.refresh());
   }
 
   stop(): void {
-    if (this.timer !== null) clearInterval(this.timer);
+    this.stopRefreshing();
   }
 
   campaign(campaignId: string): Campaign | undefined {

@@ -1,3 +1,4 @@
+import { repeat } from '../util/repeat.js';
 import type { SqlClient } from '../store/sql-client.js';
 import type { Engine } from './engine.js';
 
@@ -10,7 +11,7 @@ export const sweepPlayersMax = 1_000;
  * The expiry itself runs in the player's partition like every other change.
  */
 export class ExpirySweeper {
-  private timer: NodeJS.Timeout | null = null;
+  private stopSweeping: () => void = () => undefined;
   private running: Promise<number> | null = null;
 
   constructor(
@@ -20,13 +21,11 @@ export class ExpirySweeper {
   ) {}
 
   start(intervalMs: number): void {
-    if (intervalMs <= 0) return;
-    this.timer = setInterval(() => void this.sweep().catch(() => undefined), intervalMs);
-    this.timer.unref();
+    this.stopSweeping = repeat(intervalMs, () => this.sweep());
   }
 
   stop(): void {
-    if (this.timer !== null) clearInterval(this.timer);
+    this.stopSweeping();
   }
 
   /** Touches every player with an overdue active bonus; resolves with how many were touched. */

@@ -1,3 +1,4 @@
+import { repeat } from '../../util/repeat.js';
 import type { UnknownBetPolicy } from '../../core/commands.js';
 import type { ProviderStore } from '../../store/provider-store.js';
 
@@ -31,7 +32,7 @@ export function providersFromEnvironment(text: string | undefined): Provider[] {
  */
 export class ProviderRegistry {
   private registered = new Map<string, Provider>();
-  private timer: NodeJS.Timeout | null = null;
+  private stopRefreshing: () => void = () => undefined;
 
   constructor(
     private readonly fromEnvironment: readonly Provider[],
@@ -40,12 +41,11 @@ export class ProviderRegistry {
 
   async start(refreshMs: number): Promise<void> {
     await this.refresh();
-    this.timer = setInterval(() => void this.refresh().catch(() => undefined), refreshMs);
-    this.timer.unref();
+    this.stopRefreshing = repeat(refreshMs, () => this.refresh());
   }
 
   stop(): void {
-    if (this.timer !== null) clearInterval(this.timer);
+    this.stopRefreshing();
   }
 
   find(providerId: string): Provider | undefined {
