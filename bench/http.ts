@@ -1,0 +1,486 @@
+/**
+ * npm run bench:http -- [--seconds N] [--warmup N] [--connections N] [--players N] [--json] ...
+ *
+ * Signed provider bets over HTTP against the real service on PostgreSQL, compared with the
+ * machine's HTTP ceiling, in one run. Four processes besides PostgreSQL:
+ *   - this one: starts the others, registers and funds the players through the operator API,
+ *     reads CPU use from /proc, prints the results; idle while load runs;
+ *   - the Croupier service: `node --max-semi-space-size=64 --import tsx src/main.ts` on a scratch
+ *     schema of DATABASE_URL (CROUPIER_DB_SCHEMA), dropped at the end (also on Ctrl-C);
+ *   - the ceiling: a plain Fastify server whose POST /bet answers a constant
+ *     (bench/lib/http-ceiling-server.ts);
+ *   - the load generator, one per phase (bench/lib/http-load.ts): an undici Pool of keep-alive
+ *     connections, pipelining off, signing every request.
+ * Phases, each a warm-up and a measured window:
+ *   http.ceiling.fastify         closed loop, `--connections` in flight, against the ceiling
+ *   http.bet.postgres            closed loop, `--connections` in flight, POST /v1/provider/bet
+ *   http.bet.postgres.half_peak  open loop at half of the rate measured just before
+ * and ratio.bet_vs_http_ceiling = bet ops/s ÷ ceiling ops/s. Targets: ratio ≥ 0.5, p99 ≤ 25 ms at
+ * half the peak rate.
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import pg from 'pg';
+import { Pool } from 'undici';
+import { openPostgres } from '../src/store/postgres-client.js';
+import { verifyLedger } from '../src/store/verify-ledger.js';
+import { clientPortsOf, cpuPoint, cpuSplit, machineTicks, type CpuPoint, type CpuSplit } from './lib/http-cpu.js';
+import type { LoadConfig, LoadResult } from './lib/http-load.js';
+import { runLoad, startCeiling, startCroupier, stop, type Child } from './lib/http-processes.js';
+import { round } from './lib/stats.js';
+
+const phaseNames = ['ceiling', 'bet', 'half'] as const;
+type PhaseName = (typeof phaseNames)[number];
+const loadSecondsMax = 120;
+
+function positiveInt(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError('must be a positive integer');
+  return value;
+}
+
+function nonNegativeInt(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 0) throw new InvalidArgumentError('must be a non-negative integer');
+  return value;
+}
+
+function nonNegative(text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0) throw new InvalidArgumentError('must be a non-negative number');
+  return value;
+}
+
+function phaseList(text: string): PhaseName[] {
+  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  for (const name of names) {
+    if (!(phaseNames as readonly string[]).includes(name)) throw new InvalidArgumentError(`unknown phase "${name}" (known: ${phaseNames.join(', ')})`);
+  }
+  return names as PhaseName[];
+}
+
+const program = new Command()
+  .name('bench:http')
+  .description('Signed provider bets over HTTP on PostgreSQL vs a constant Fastify route (the HTTP ceiling)')
+  .option('--seconds <n>', 'measured seconds per phase', nonNegative, 15)
+  .option('--warmup <n>', 'warm-up seconds per phase', nonNegative, 3)
+  .option('--connections <n>', 'keep-alive connections of the load generator (= requests in flight, closed loop)', positiveInt, 256)
+  .option('--players <n>', 'players registered and funded before timing', positiveInt, 10_000)
+  .option('--zipf <s>', 'Zipf exponent of the player choice; 0 = uniform', nonNegative, 0)
+  .option('--seed <n>', 'PRNG seed of the load generator', positiveInt, 42)
+  .option('--json', 'one JSON object per line on stdout (the table goes to stderr)', false)
+  .option('--database-url <url>', 'PostgreSQL', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test')
+  .addOption(new Option('--only <phases>', `phases to run (${phaseNames.join(', ')}); half needs bet`).argParser(phaseList))
+  .option('--partitions <n>', 'service: CROUPIER_PARTITIONS; 0 = the service default (8). 4 measured best on 2 cores, as for bench:engine', nonNegativeInt, 4)
+  .addOption(new Option('--pool-size <n>', 'service: CROUPIER_POOL_SIZE (unset = the service default)').argParser(positiveInt))
+  .option('--log-level <level>', 'service: LOG_LEVEL (info, as shipped, logs two lines per request)', 'info')
+  .option('--timeline', 'print each second of every measured window: answers, p99 and max latency', false)
+  .option('--idle-wait <s>', 'before each phase, wait up to this long for the machine to be < 25% busy (a shared machine)', nonNegative, 60)
+  .option('--cpu-prof <dir>', 'run the service with --cpu-prof, writing the profile to this folder when it stops')
+  .parse(process.argv);
+
+interface Options {
+  seconds: number;
+  warmup: number;
+  connections: number;
+  players: number;
+  zipf: number;
+  seed: number;
+  json: boolean;
+  databaseUrl: string;
+  only?: PhaseName[];
+  partitions: number;
+  poolSize?: number;
+  logLevel: string;
+  idleWait: number;
+  timeline: boolean;
+  cpuProf?: string;
+}
+
+const options = program.opts<Options>();
+const phases = options.only ?? [...phaseNames];
+if (phases.includes('half') && !phases.includes('bet')) program.error('--only: half runs at half the rate measured by bet; add bet');
+if (phases.length * (options.warmup + options.seconds) > loadSecondsMax) {
+  program.error(`${phases.length} phases × (${options.warmup} + ${options.seconds}) s exceeds ${loadSecondsMax} s of load`);
+}
+
+const out = options.json ? console.error : console.log;
+const runTag = `${Date.now().toString(36)}_${process.pid}`;
+const schema = `bench_http_${runTag}`;
+const provider = { id: 'bench-http', secret: `bench-http-secret-${runTag}` };
+const operatorKey = `bench-http-operator-${runTag}`;
+const playerPrefix = 'bench-player-';
+const funding = 1_000_000_000n;
+const startMs = 60_000;
+const stopMs = 15_000;
+const postgresPort = Number(new URL(options.databaseUrl).port || '5432');
+
+const children = new Set<Child>();
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    console.error(`\n${signal}: stopping children, dropping ${schema} ...`);
+    void Promise.allSettled([...children].map((child) => stop(child, 5_000)))
+      .then(() => dropSchema())
+      .finally(() => process.exit(130));
+  });
+}
+
+async function dropSchema(): Promise<void> {
+  const admin = new pg.Client({ connectionString: options.databaseUrl });
+  try {
+    await admin.connect();
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } catch (error) {
+    out(`  warning: could not drop scratch schema ${schema}: ${String(error)}`);
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+}
+
+/** Registers and funds every player through the operator API, 64 requests at a time. */
+async function seedPlayers(url: string): Promise<void> {
+  const pool = new Pool(url, { connections: 32, pipelining: 1 });
+  const headers = { authorization: `Bearer ${operatorKey}`, 'content-type': 'application/json' };
+  const post = async (path: string, body: object, expected: number): Promise<void> => {
+    const response = await pool.request({ method: 'POST', path, headers, body: JSON.stringify(body) });
+    const text = await response.body.text();
+    if (response.statusCode !== expected) throw new Error(`POST ${path}: ${response.statusCode} ${text}`);
+  };
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < options.players) {
+      const playerId = `${playerPrefix}${next++}`;
+      await post('/v1/players', { player_id: playerId, currency: 'EUR' }, 201);
+      await post(`/v1/players/${playerId}/deposits`, { transaction_id: `seed-${playerId}`, amount: funding.toString() }, 200);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: 64 }, () => worker()));
+  } finally {
+    await pool.close();
+  }
+}
+
+/**
+ * Waits until the machine was less than 25% busy over one second (other users of a shared machine
+ * skew every figure), for at most --idle-wait seconds; says how busy it was.
+ */
+async function waitForIdle(what: string): Promise<void> {
+  const deadline = Date.now() + options.idleWait * 1000;
+  const sample = async (): Promise<number> => {
+    const before = machineTicks();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const after = machineTicks();
+    return before === null || after === null || after.total === before.total ? 0 : (after.busy - before.busy) / (after.total - before.total);
+  };
+  if (options.idleWait === 0) return;
+  let busy = await sample();
+  while (busy >= 0.25 && Date.now() < deadline) busy = await sample();
+  if (busy >= 0.25) out(`  warning: the machine is still ${(busy * 100).toFixed(0)}% busy before ${what}; measuring anyway (see the "other" column)`);
+}
+
+/** The PostgreSQL backends serving `pid`'s connections, found through their client ports. */
+async function backendsOf(admin: pg.Client, pid: number): Promise<number[]> {
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const ports = clientPortsOf(pid, postgresPort);
+    if (ports.length > 0) {
+      const rows = await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE client_port = ANY($1::int[])`, [ports]);
+      if (rows.rows.length > 0) return rows.rows.map((row) => row.pid);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return [];
+}
+
+/** Maintenance PostgreSQL did meanwhile: autovacuum / autoanalyze runs on the scratch schema, checkpoints. */
+async function maintenance(admin: pg.Client): Promise<{ autovacuum: number; autoanalyze: number; checkpoints: number }> {
+  const tables = await admin.query<{ autovacuum: string; autoanalyze: string }>(
+    `SELECT coalesce(sum(autovacuum_count), 0)::text AS autovacuum, coalesce(sum(autoanalyze_count), 0)::text AS autoanalyze
+     FROM pg_stat_user_tables WHERE schemaname = $1`,
+    [schema],
+  );
+  const bgwriter = await admin.query<{ checkpoints: string }>(`SELECT (checkpoints_timed + checkpoints_req)::text AS checkpoints FROM pg_stat_bgwriter`);
+  return {
+    autovacuum: Number(tables.rows[0]?.autovacuum ?? 0),
+    autoanalyze: Number(tables.rows[0]?.autoanalyze ?? 0),
+    checkpoints: Number(bgwriter.rows[0]?.checkpoints ?? 0),
+  };
+}
+
+interface PhaseResult {
+  readonly name: string;
+  readonly mode: string;
+  readonly load: LoadResult;
+  readonly cpu: CpuSplit | null;
+  readonly backends: number;
+  readonly rate: number | null;
+}
+
+/** Runs one load phase against `target`, reading CPU from /proc at the edges of the measured window. */
+async function phase(name: string, admin: pg.Client, target: Child, config: Omit<LoadConfig, 'providerId' | 'secret' | 'players' | 'playerPrefix' | 'zipf' | 'connections' | 'warmupSeconds' | 'seconds'>): Promise<PhaseResult> {
+  let start: CpuPoint | null = null;
+  let startWaiting: Promise<void> = Promise.resolve();
+  let end: CpuPoint | null = null;
+  let backendPids: number[] = [];
+  const pids = (loadPid: number) => ({ server: target.pid, load: loadPid, bench: process.pid });
+  await waitForIdle(name);
+  const load = await runLoad(
+    {
+      ...config,
+      providerId: provider.id,
+      secret: provider.secret,
+      players: options.players,
+      playerPrefix,
+      zipf: options.zipf,
+      connections: options.connections,
+      warmupSeconds: options.warmup,
+      seconds: options.seconds,
+    },
+    (loadPid) => {
+      startWaiting = backendsOf(admin, target.pid)
+        .catch(() => [])
+        .then((found) => {
+          backendPids = found;
+          start = cpuPoint(pids(loadPid), backendPids);
+        });
+    },
+    (loadPid) => {
+      end = cpuPoint(pids(loadPid), backendPids);
+    },
+  );
+  await startWaiting;
+  const cores = availableParallelism();
+  return { name, mode: config.mode, load, cpu: start === null || end === null ? null : cpuSplit(start, end, cores), backends: backendPids.length, rate: config.rate ?? null };
+}
+
+function pad(text: string, width: number, left = false): string {
+  return left ? text.padEnd(width) : text.padStart(width);
+}
+
+function fmt(value: number | null | undefined, digits = 1): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits);
+}
+
+function errorsOf(load: LoadResult): number {
+  return Object.entries(load.statuses).reduce((sum, [status, count]) => sum + (status === '200' ? 0 : count), 0);
+}
+
+/** Cores used by processes outside this run: the machine minus the bench's processes and PostgreSQL. */
+function otherCores(cpu: CpuSplit): number | null {
+  if (cpu.machineBusy === null || cpu.postgres === null) return null;
+  const ours = Object.values(cpu.processes).reduce<number>((sum, cores) => sum + (cores ?? 0), 0);
+  return Math.max(0, cpu.machineBusy * cpu.cores - ours - cpu.postgres);
+}
+
+function printTable(results: readonly PhaseResult[]): void {
+  const header = [
+    pad('phase', 28, true),
+    pad('load', 14, true),
+    pad('ops/s', 8),
+    pad('p50 ms', 7),
+    pad('p90 ms', 7),
+    pad('p99 ms', 7),
+    pad('max ms', 7),
+    pad('non-200', 7),
+    pad('server', 6),
+    pad('load', 5),
+    pad('pg own', 6),
+    pad('pg all', 6),
+    pad('busy', 5),
+    pad('other', 5),
+  ].join(' ');
+  out('');
+  out(header);
+  out('-'.repeat(header.length));
+  for (const { name, mode, load, cpu, rate } of results) {
+    out(
+      [
+        pad(name, 28, true),
+        pad(mode === 'closed' ? `closed ${options.connections}` : `open ${rate?.toFixed(0)}/s`, 14, true),
+        pad(load.opsPerSecond.toFixed(0), 8),
+        pad(fmt(load.p50, 2), 7),
+        pad(fmt(load.p90, 2), 7),
+        pad(fmt(load.p99, 2), 7),
+        pad(fmt(load.max, 1), 7),
+        pad(String(errorsOf(load)), 7),
+        pad(fmt(cpu?.processes.server, 2), 6),
+        pad(fmt(cpu?.processes.load, 2), 5),
+        pad(fmt(cpu?.backends, 2), 6),
+        pad(fmt(cpu?.postgres, 2), 6),
+        pad(cpu?.machineBusy === null || cpu?.machineBusy === undefined ? '-' : `${(cpu.machineBusy * 100).toFixed(0)}%`, 5),
+        pad(fmt(cpu === null ? null : otherCores(cpu), 2), 5),
+      ].join(' '),
+    );
+  }
+  out('');
+  out('  cpu columns are cores used in the measured window: server = the target process (Croupier or the ceiling), load = the');
+  out('  load generator, pg own = the PostgreSQL backends serving the service\'s pool, pg all = every postgres process (other');
+  out('  users of the server included), busy = the whole machine, other = cores used by everything else (not this run).');
+}
+
+async function main(): Promise<void> {
+  out(`bench:http: ${availableParallelism()} cores, load average ${loadavg().map((value) => value.toFixed(2)).join(' ')}, node ${process.version}; schema ${schema}`);
+  out(
+    `  ${options.players} players (${options.zipf > 0 ? `Zipf s=${options.zipf}` : 'uniform'}), ${options.connections} connections, ` +
+      `${options.warmup} s warm-up + ${options.seconds} s per phase, phases ${phases.join(', ')}; service LOG_LEVEL=${options.logLevel}, ` +
+      `partitions ${options.partitions > 0 ? options.partitions : 'default'}`,
+  );
+  const admin = new pg.Client({ connectionString: options.databaseUrl });
+  await admin.connect();
+  const serverVersion = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?';
+  out(`  PostgreSQL ${serverVersion}`);
+  const results: PhaseResult[] = [];
+  const checkpointsBefore = (await maintenance(admin)).checkpoints;
+  const maintenanceAtEnd: { value: { autovacuum: number; autoanalyze: number; checkpoints: number } | null } = { value: null };
+  /** What the ledger of the run says, once the service has stopped. */
+  const ledger: { ok: boolean | null; storedBets: number | null } = { ok: null, storedBets: null };
+  let answeredBets = 0;
+  let sentBets = 0;
+  try {
+    const env: Record<string, string> = {
+      DATABASE_URL: options.databaseUrl,
+      CROUPIER_DB_SCHEMA: schema,
+      CROUPIER_PROVIDERS: `${provider.id}:${provider.secret}`,
+      CROUPIER_OPERATOR_KEYS: operatorKey,
+      // The per-provider rate limit (5,000/s by default) would cap the bench; it is not what is measured.
+      CROUPIER_RATE_LIMIT_PROVIDER: '1000000000',
+      CROUPIER_RATE_LIMIT_OPERATOR: '1000000000',
+      LOG_LEVEL: options.logLevel,
+      NODE_ENV: 'production',
+    };
+    if (options.partitions > 0) env.CROUPIER_PARTITIONS = String(options.partitions);
+    if (options.poolSize !== undefined) env.CROUPIER_POOL_SIZE = String(options.poolSize);
+    const started = await startCroupier(env, options.cpuProf ?? null, startMs);
+    const croupier = started.child;
+    children.add(croupier);
+    const seedStarted = performance.now();
+    await seedPlayers(started.url);
+    out(`  croupier (pid ${croupier.pid}) at ${started.url}; ${options.players} players registered and funded through the operator API in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+
+    if (phases.includes('ceiling')) {
+      const ceiling = await startCeiling(startMs);
+      children.add(ceiling.child);
+      try {
+        results.push(await phase('http.ceiling.fastify', admin, ceiling.child, { origin: ceiling.url, path: '/bet', seed: options.seed, idPrefix: `c${runTag}`, mode: 'closed' }));
+      } finally {
+        await stop(ceiling.child, stopMs);
+        children.delete(ceiling.child);
+      }
+      out(`  http.ceiling.fastify: ${results.at(-1)?.load.opsPerSecond} ops/s`);
+    }
+    if (phases.includes('bet')) {
+      const peak = await phase('http.bet.postgres', admin, croupier, { origin: started.url, path: '/v1/provider/bet', seed: options.seed, idPrefix: `b${runTag}`, mode: 'closed' });
+      results.push(peak);
+      answeredBets += peak.load.ok200Total;
+      sentBets += peak.load.sentTotal;
+      out(`  http.bet.postgres: ${peak.load.opsPerSecond} ops/s`);
+      if (phases.includes('half')) {
+        const rate = Math.max(1, Math.round(peak.load.opsPerSecond / 2));
+        const half = await phase('http.bet.postgres.half_peak', admin, croupier, {
+          origin: started.url,
+          path: '/v1/provider/bet',
+          seed: options.seed + 1,
+          idPrefix: `h${runTag}`,
+          mode: 'open',
+          rate,
+        });
+        results.push(half);
+        answeredBets += half.load.ok200Total;
+        sentBets += half.load.sentTotal;
+        out(`  http.bet.postgres.half_peak: ${half.load.opsPerSecond} ops/s offered ${rate}/s`);
+      }
+    }
+    maintenanceAtEnd.value = await maintenance(admin).catch(() => null);
+    await stop(croupier, stopMs);
+    children.delete(croupier);
+    const stopped = await croupier.exited;
+    if (stopped.code !== 0) out(`  warning: the service exited with ${JSON.stringify(stopped)}`);
+    if (croupier.errorCount > 0) out(`  the service logged ${croupier.errorCount} error lines, first: ${croupier.firstErrors.join('\n')}`);
+
+    // The ledger of the run: it verifies, and it holds every bet answered 200 (and nothing never sent).
+    const sql = await openPostgres({ connectionString: options.databaseUrl, poolSize: 1, schema });
+    try {
+      const problems = await verifyLedger(sql);
+      ledger.ok = problems.length === 0;
+      if (!ledger.ok) out(`  LEDGER VERIFICATION FAILED, first problems: ${JSON.stringify(problems.slice(0, 5))}`);
+      const [row] = await sql.query<{ bets: string }>(`SELECT count(*)::text AS bets FROM transactions WHERE kind = 'bet'`);
+      ledger.storedBets = Number(row?.bets ?? Number.NaN);
+    } finally {
+      await sql.close();
+    }
+  } finally {
+    for (const child of children) await stop(child, stopMs);
+    await admin.end().catch(() => undefined);
+    await dropSchema();
+  }
+
+  printTable(results);
+  const byName = new Map(results.map((result) => [result.name, result]));
+  const ceiling = byName.get('http.ceiling.fastify');
+  const bet = byName.get('http.bet.postgres');
+  const half = byName.get('http.bet.postgres.half_peak');
+  const ratio = ceiling !== undefined && bet !== undefined ? round(bet.load.opsPerSecond / ceiling.load.opsPerSecond, 3) : null;
+  if (ledger.storedBets !== null) {
+    const betsOk = ledger.storedBets >= answeredBets && ledger.storedBets <= sentBets;
+    out(`  ledger: ${ledger.ok ? 'verifies' : 'DOES NOT VERIFY'}; ${ledger.storedBets} bets stored, ${answeredBets} answered 200, ${sentBets} sent: ${betsOk ? 'ok' : 'MISMATCH'}`);
+    if (!betsOk) ledger.ok = false;
+  }
+  const maintained = maintenanceAtEnd.value;
+  if (maintained !== null) {
+    out(
+      `  PostgreSQL maintenance during the run: ${maintained.autovacuum} autovacuum and ${maintained.autoanalyze} autoanalyze runs on the scratch schema, ` +
+        `${maintained.checkpoints - checkpointsBefore} checkpoints (server-wide)`,
+    );
+  }
+  if (ratio !== null) out(`  ratio.bet_vs_http_ceiling = ${ratio} (target ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'})`);
+  if (half !== undefined) out(`  p99 at half the peak rate = ${half.load.p99} ms (target ≤ 25 ms: ${half.load.p99 <= 25 ? 'met' : 'NOT met'})`);
+  for (const result of results) {
+    const other = Object.entries(result.load.statuses).filter(([status]) => status !== '200');
+    if (other.length > 0) out(`  ${result.name}: non-200 answers ${other.map(([status, count]) => `${status}=${count}`).join(' ')}`);
+    if (result.mode === 'open') {
+      out(
+        `  ${result.name}: offered ${result.rate}/s, sent ${(result.load.sentInWindow / result.load.windowSeconds).toFixed(0)}/s and answered ` +
+          `${result.load.opsPerSecond.toFixed(0)}/s in the window; dispatcher lag max ${result.load.dispatchLagMaxMs} ms`,
+      );
+    }
+  }
+  if (options.timeline) {
+    for (const result of results) {
+      out(`  ${result.name} per second (answers/p99 ms/max ms): ${result.load.perSecond.map((second) => `${second.ops}/${second.p99}/${second.max}`).join(' ')}`);
+    }
+  }
+  if (options.cpuProf !== undefined) out(`  profile: npx tsx bench/cpuprofile-summary.ts ${options.cpuProf}/*.cpuprofile`);
+
+  if (options.json) {
+    for (const result of results) {
+      console.log(
+        JSON.stringify({
+          name: result.name,
+          ...(result.rate === null ? {} : { rate: result.rate }),
+          ops_per_s: result.load.opsPerSecond,
+          p50_ms: result.load.p50,
+          p99_ms: result.load.p99,
+          ops: result.load.ops,
+          errors: errorsOf(result.load),
+          server_cpu: result.cpu === null ? null : round(result.cpu.processes.server ?? Number.NaN, 2),
+          load_cpu: result.cpu === null ? null : round(result.cpu.processes.load ?? Number.NaN, 2),
+          pg_cpu: result.cpu === null ? null : round(result.cpu.postgres ?? Number.NaN, 2),
+          other_cpu: result.cpu === null ? null : round(otherCores(result.cpu) ?? Number.NaN, 2),
+          ...(result.name.startsWith('http.bet') ? { ledger_ok: ledger.ok } : {}),
+        }),
+      );
+    }
+    if (ratio !== null) console.log(JSON.stringify({ name: 'ratio.bet_vs_http_ceiling', value: ratio }));
+  }
+  if (ledger.ok === false) process.exitCode = 1;
+}
+
+main().catch(async (error: unknown) => {
+  console.error(`bench:http: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  for (const child of children) await stop(child, 5_000);
+  await dropSchema();
+  process.exit(1);
+});

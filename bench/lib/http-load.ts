@@ -1,0 +1,208 @@
+/**
+ * The load generator of bench/http.ts, run in its own process:
+ *   node --import tsx bench/lib/http-load.ts '<LoadConfig as JSON>'
+ *
+ * Sends signed provider bets (POST, JSON body, X-Provider-Id / X-Timestamp / X-Signature =
+ * hex HMAC-SHA256(secret, timestamp + "." + raw body)) over an undici Pool of keep-alive
+ * connections, pipelining off (one request at a time per connection). Every request is a new
+ * bet: a unique transaction and round id, a player drawn uniformly (or Zipf, `zipf` > 0), an
+ * amount of 1..100 minor units.
+ *
+ * - closed loop: `connections` requests in flight, each connection sends its next request as
+ *   soon as the previous one is answered; latency = answer − send.
+ * - open loop: requests start at a fixed rate (`rate` per second, spread evenly, dispatched by a
+ *   1 ms timer) whatever the answers; latency = answer − the request's scheduled start, so queueing
+ *   in the client counts too (no coordinated omission).
+ *
+ * stdout, one JSON object per line: {"t":"measure"} when the measured window opens (after the
+ * warm-up), then {"t":"done", ...LoadResult} once the window closed and in-flight requests ended.
+ */
+import { createHmac } from 'node:crypto';
+import { writeSync } from 'node:fs';
+import { Pool } from 'undici';
+import { mulberry32, ZipfSampler } from './random.js';
+import { round, Samples } from './stats.js';
+
+export interface LoadConfig {
+  readonly origin: string;
+  readonly path: string;
+  readonly providerId: string;
+  readonly secret: string;
+  readonly players: number;
+  readonly playerPrefix: string;
+  readonly zipf: number;
+  readonly seed: number;
+  /** Makes ids unique to this run and phase. */
+  readonly idPrefix: string;
+  readonly connections: number;
+  readonly warmupSeconds: number;
+  readonly seconds: number;
+  readonly mode: 'closed' | 'open';
+  /** Requests per second, open loop only. */
+  readonly rate?: number;
+}
+
+export interface LoadResult {
+  readonly ops: number;
+  readonly windowSeconds: number;
+  readonly opsPerSecond: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly max: number;
+  /** Answers by HTTP status in the measured window; errors without an answer under "error:CODE". */
+  readonly statuses: Record<string, number>;
+  /** Requests answered 200 over the whole run (warm-up and drain included). */
+  readonly ok200Total: number;
+  readonly sentTotal: number;
+  /** Cores this process used in the measured window. */
+  readonly selfCpu: number;
+  /** Requests sent in the measured window (open loop: the offered load). */
+  readonly sentInWindow: number;
+  /** Open loop: how far behind schedule the dispatcher fell at worst (ms). */
+  readonly dispatchLagMaxMs: number;
+  /** Each second of the measured window: answers, p99 and max latency (ms). */
+  readonly perSecond: readonly { readonly ops: number; readonly p99: number; readonly max: number }[];
+}
+
+function emit(line: object): void {
+  writeSync(1, `${JSON.stringify(line)}\n`);
+}
+
+async function main(): Promise<void> {
+  const config = JSON.parse(process.argv[2] ?? '') as LoadConfig;
+  const random = mulberry32(config.seed);
+  const zipf = config.zipf > 0 ? new ZipfSampler(config.players, config.zipf, random) : null;
+  const playerIds = Array.from({ length: config.players }, (_, index) => `${config.playerPrefix}${index}`);
+  const pool = new Pool(config.origin, {
+    connections: config.connections,
+    pipelining: 1,
+    keepAliveTimeout: 60_000,
+    headersTimeout: 30_000,
+    bodyTimeout: 30_000,
+  });
+
+  let timestamp = '';
+  let timestampSecond = -1;
+  let sequence = 0;
+  const request = (): { body: string; headers: Record<string, string> } => {
+    const n = sequence++;
+    const player = playerIds[zipf === null ? Math.floor(random() * config.players) : zipf.next()] as string;
+    const body = `{"transaction_id":"${config.idPrefix}-${n}","player_id":"${player}","round_id":"${config.idPrefix}-r${n}","game_id":"bench-game","amount":"${1 + Math.floor(random() * 100)}","currency":"EUR"}`;
+    const second = Math.floor(Date.now() / 1000);
+    if (second !== timestampSecond) {
+      timestampSecond = second;
+      timestamp = String(second);
+    }
+    const signature = createHmac('sha256', config.secret).update(`${timestamp}.`).update(body).digest('hex');
+    return {
+      body,
+      headers: { 'content-type': 'application/json', 'x-provider-id': config.providerId, 'x-timestamp': timestamp, 'x-signature': signature },
+    };
+  };
+
+  const samples = new Samples();
+  const seconds: Samples[] = [];
+  let windowStart = 0;
+  const statuses: Record<string, number> = {};
+  let measuring = false;
+  let stopped = false;
+  let measured = 0;
+  let ok200Total = 0;
+  let sentTotal = 0;
+  let sentInWindow = 0;
+  let dispatchLagMaxMs = 0;
+
+  /** Sends one bet; `startedAt` is when it was sent (closed) or scheduled (open). */
+  const send = async (startedAt: number): Promise<void> => {
+    const { body, headers } = request();
+    sentTotal += 1;
+    if (measuring) sentInWindow += 1;
+    let key: string;
+    try {
+      const response = await pool.request({ method: 'POST', path: config.path, headers, body });
+      await response.body.dump();
+      key = String(response.statusCode);
+      if (response.statusCode === 200) ok200Total += 1;
+    } catch (error) {
+      key = `error:${(error as { code?: string }).code ?? 'unknown'}`;
+    }
+    if (!measuring) return;
+    measured += 1;
+    const now = performance.now();
+    samples.add(now - startedAt);
+    const second = Math.floor((now - windowStart) / 1000);
+    (seconds[second] ??= new Samples()).add(now - startedAt);
+    statuses[key] = (statuses[key] ?? 0) + 1;
+  };
+
+  const inFlight = new Set<Promise<void>>();
+  const track = (promise: Promise<void>): void => {
+    inFlight.add(promise);
+    void promise.finally(() => inFlight.delete(promise));
+  };
+
+  if (config.mode === 'closed') {
+    const loop = async (): Promise<void> => {
+      while (!stopped) await send(performance.now());
+    };
+    for (let index = 0; index < config.connections; index += 1) track(loop());
+  } else {
+    const rate = config.rate ?? 0;
+    if (!(rate > 0)) throw new Error('open loop needs a rate > 0');
+    const startedAt = performance.now();
+    const interval = 1000 / rate;
+    let dispatched = 0;
+    const tick = (): void => {
+      if (stopped) return;
+      const now = performance.now();
+      const due = Math.floor((now - startedAt) / interval) + 1;
+      if (due - dispatched > 1) dispatchLagMaxMs = Math.max(dispatchLagMaxMs, now - (startedAt + dispatched * interval));
+      for (; dispatched < due; dispatched += 1) track(send(startedAt + dispatched * interval));
+      setTimeout(tick, 1);
+    };
+    tick();
+  }
+
+  await new Promise((resolve) => setTimeout(resolve, config.warmupSeconds * 1000));
+  emit({ t: 'measure' });
+  const cpuStart = process.cpuUsage();
+  windowStart = performance.now();
+  measuring = true;
+  dispatchLagMaxMs = 0;
+  await new Promise((resolve) => setTimeout(resolve, config.seconds * 1000));
+  measuring = false;
+  const windowSeconds = (performance.now() - windowStart) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  stopped = true;
+  await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, 30_000))]);
+  await pool.close().catch(() => undefined);
+
+  const [p50 = Number.NaN, p90 = Number.NaN, p99 = Number.NaN, max = Number.NaN] = samples.percentiles(0.5, 0.9, 0.99, 1);
+  const result: LoadResult = {
+    ops: measured,
+    windowSeconds: round(windowSeconds, 3),
+    opsPerSecond: round(measured / windowSeconds, 1),
+    p50: round(p50, 3),
+    p90: round(p90, 3),
+    p99: round(p99, 3),
+    max: round(max, 3),
+    statuses,
+    ok200Total,
+    sentTotal,
+    sentInWindow,
+    selfCpu: round((cpu.user + cpu.system) / 1e6 / windowSeconds, 3),
+    dispatchLagMaxMs: round(dispatchLagMaxMs, 1),
+    perSecond: Array.from(seconds, (second) => {
+      const [p99s = Number.NaN, maxs = Number.NaN] = second?.percentiles(0.99, 1) ?? [];
+      return { ops: second?.count ?? 0, p99: round(p99s, 1), max: round(maxs, 1) };
+    }),
+  };
+  emit({ t: 'done', ...result });
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`http-load: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(2);
+});
