@@ -163,10 +163,12 @@ function deposit(player: PlayerState, command: Deposit, request: TransactionReco
   if (claim !== null && !claim.ok) return claim;
   const postings = legs(housePosting('world:payments', -command.amount), playerPosting(player.wallet.playerId, 'cash', command.amount));
   effects.post(entry(request, command.amount, 0n, postings));
-  if (claim !== null) {
+  const grantId = `deposit-${command.transactionId}`;
+  // A grant with this id means the deposit was seen before (a replay the engine has not recognised yet).
+  if (claim !== null && findBonus(player, grantId) === undefined) {
     if (claim.optedIn) player.bonusOptIns.splice(player.bonusOptIns.indexOf(claim.campaign.campaignId), 1);
     const amount = bonusFor(claim.campaign, command.amount);
-    addGrant(player, { grantId: `deposit-${command.transactionId}`, campaign: claim.campaign, amount, depositAmount: command.amount }, context.now, effects);
+    addGrant(player, { grantId, campaign: claim.campaign, amount, depositAmount: command.amount }, context.now, effects);
   }
   return accepted(player, command.transactionId, false);
 }

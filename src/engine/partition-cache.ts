@@ -1,3 +1,4 @@
+import type { BonusGrant } from '../core/bonus/grant.js';
 import { replayRound } from '../core/history.js';
 import { currencies } from '../core/money.js';
 import { newPlayerState, roundKey, transactionKey, type PlayerState, type TransactionRecord } from '../core/player.js';
@@ -25,6 +26,8 @@ export class PartitionCache implements PartitionView {
   /** Transaction ids read from the store for this batch, found or not. */
   private readonly lookedUp = new Set<string>();
   private batchNumber = 0;
+  /** Grants that have a row in the store: later changes are updates, not inserts. */
+  private readonly storedGrants = new WeakSet<BonusGrant>();
 
   constructor(private readonly limits: EngineLimits) {}
 
@@ -62,6 +65,7 @@ export class PartitionCache implements PartitionView {
     assert(currency !== undefined, `stored currency ${stored.currency} is known`);
     const wallet = { playerId: stored.playerId, currency, cash: stored.cash, bonus: stored.bonus, status: stored.status };
     const state = newPlayerState(wallet, false, stored.bonuses, stored.bonusOptIns);
+    for (const grant of stored.bonuses) this.storedGrants.add(grant);
     this.players.set(stored.playerId, { state, versionRead: stored.version, touchedInBatch: -1 });
   }
 
@@ -96,6 +100,14 @@ export class PartitionCache implements PartitionView {
    */
   vouchesFor(playerId: string, key: string): boolean {
     return this.lookedUp.has(key) || this.players.get(playerId)?.state.transactions.has(key) === true;
+  }
+
+  isStored(grant: BonusGrant): boolean {
+    return this.storedGrants.has(grant);
+  }
+
+  grantsStored(grants: Iterable<BonusGrant>): void {
+    for (const grant of grants) this.storedGrants.add(grant);
   }
 
   committed(playerId: string): void {

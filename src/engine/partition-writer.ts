@@ -204,6 +204,7 @@ export class PartitionWriter {
       outcomes.push(applied.outcome);
       for (const entry of applied.entries) entries.push({ ledgerId: ledgerId(this.partition, sequence++), entry });
       for (const event of applied.events) events.push({ eventId: ledgerId(this.partition, sequence++), event });
+
       for (const grant of applied.changedBonuses) bonuses.add(grant);
       if (applied.refusal !== null) {
         refusals.push(applied.refusal);
@@ -215,10 +216,21 @@ export class PartitionWriter {
     if (uncertain.size > 0) return uncertain;
     const wallets = [...changed].map((playerId) => this.walletWrite(playerId));
     const started = performance.now();
-    await this.store.commit({ lease: this.lease, nextLedgerSeq: sequence, wallets, entries, refusals, bonuses: [...bonuses], events, committedAt: now });
+    await this.store.commit({
+      lease: this.lease,
+      nextLedgerSeq: sequence,
+      wallets,
+      entries,
+      refusals,
+      newBonuses: [...bonuses].filter((grant) => !this.cache.isStored(grant)),
+      changedBonuses: [...bonuses].filter((grant) => this.cache.isStored(grant)),
+      events: latestProgressOnly(events),
+      committedAt: now,
+    });
     this.hooks.onBatch?.(this.partition, batch.length, performance.now() - started);
     this.nextLedgerSeq = sequence;
     for (const playerId of changed) this.cache.committed(playerId);
+    this.cache.grantsStored(bonuses);
     for (const { command } of batch) this.cache.touch(command.playerId);
     batch.forEach((pending, index) => pending.resolve(outcomes[index] as Outcome));
     return uncertain;
@@ -263,6 +275,26 @@ export class PartitionWriter {
     const transactions = await this.store.loadTransactions([...rounds.values()], [...ids.values()]);
     this.cache.loadTransactions([...rounds.values()], [...ids.keys()], transactions);
   }
+}
+
+/**
+ * Within a batch, only the latest `wagering.progressed` of each bonus is kept: it carries the
+ * progress after every bet before it, and a bet-by-bet stream of them would outgrow the bets.
+ * (Event ids keep their order; a dropped event leaves a gap.)
+ */
+function latestProgressOnly(events: readonly OutboxEvent[]): OutboxEvent[] {
+  const seen = new Set<string>();
+  const kept: OutboxEvent[] = [];
+  for (let index = events.length - 1; index >= 0; index -= 1) {
+    const item = events[index] as OutboxEvent;
+    if (item.event.type === 'wagering.progressed') {
+      const key = `${item.event.playerId}/${String(item.event.data.grantId)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
+    kept.push(item);
+  }
+  return kept.reverse();
 }
 
 function answerAll(batch: readonly Pending[], outcome: Outcome): void {

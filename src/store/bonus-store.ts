@@ -33,7 +33,7 @@ export class BonusStore {
     return this.client.query<GrantRow>(
       `SELECT grant_id, campaign_id, state, amount::text, deposit_amount::text, required::text, progress::text, converted_amount::text,
               forfeited_amount::text, granted_at, activated_at, expires_at, ended_at
-       FROM bonus_grants WHERE player_id = $1 ORDER BY granted_at DESC, grant_id DESC`,
+       FROM bonus_grants WHERE player_id = $1 ORDER BY position DESC`,
       [playerId],
     );
   }

@@ -72,7 +72,9 @@ export interface Batch {
   readonly wallets: readonly WalletWrite[];
   readonly entries: readonly LedgerEntry[];
   readonly refusals: readonly Refusal[];
-  readonly bonuses: readonly BonusGrant[];
+  /** Grants created in this batch (inserted with their terms) and grants that changed (updated). */
+  readonly newBonuses: readonly BonusGrant[];
+  readonly changedBonuses: readonly BonusGrant[];
   readonly events: readonly OutboxEvent[];
   readonly committedAt: Date;
 }
@@ -142,7 +144,7 @@ export class LedgerStore {
     );
     if (rows.length === 0) return [];
     const grants = await this.client.query<GrantRow>(
-      `SELECT ${grantColumns} FROM bonus_grants WHERE player_id = ANY($1::text[]) ORDER BY granted_at, grant_id`,
+      `SELECT ${grantColumns} FROM bonus_grants WHERE player_id = ANY($1::text[]) ORDER BY position`,
       [rows.map((row) => row.player_id)],
       'croupier_load_grants',
     );
@@ -188,18 +190,22 @@ export class LedgerStore {
   }
 }
 
-/** True when the store refused a batch because a transaction id was taken meanwhile. */
+/**
+ * True when the store refused a batch because an id was taken meanwhile: a transaction id, or a
+ * bonus grant id (a replayed deposit that claims a bonus). Either means a replay the cache did
+ * not recognise.
+ */
 export function isTransactionIdConflict(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, message } = error as { code?: unknown; message?: unknown };
-  return code === '23505' && typeof message === 'string' && message.includes('transactions_source_id');
+  return code === '23505' && typeof message === 'string' && (message.includes('transactions_source_id') || message.includes('bonus_grants_pkey'));
 }
 
 const transactionColumns = `t.ledger_id::text, t.source, t.transaction_id, t.player_id, t.kind, t.amount::text,
   t.cash_delta::text, t.bonus_delta::text, t.currency, t.round_id, t.game_id, t.reference_transaction_id,
   t.bonus_grant_id, t.contribution::text`;
 
-const grantColumns = `player_id, grant_id, state, amount::text, deposit_amount::text, required::text, progress::text,
+const grantColumns = `player_id, grant_id, position, state, amount::text, deposit_amount::text, required::text, progress::text,
   converted_amount::text, forfeited_amount::text, terms, array_to_string(open_rounds, ',') AS open_rounds,
   granted_at, activated_at, expires_at, ended_at`;
 
@@ -230,20 +236,26 @@ WITH fence AS (
   INSERT INTO refusals (source, transaction_id, player_id, kind, code, created_at)
   SELECT r.*, $4 FROM unnest($33::text[], $34::text[], $35::text[], $36::text[], $37::text[]) AS r
   RETURNING 1
-), saved_grants AS (
-  INSERT INTO bonus_grants (player_id, grant_id, campaign_id, state, amount, deposit_amount, required, progress,
+), created_grants AS (
+  INSERT INTO bonus_grants (player_id, grant_id, position, campaign_id, state, amount, deposit_amount, required, progress,
                             converted_amount, forfeited_amount, terms, open_rounds, granted_at, activated_at, expires_at, ended_at)
-  SELECT g.player_id, g.grant_id, g.campaign_id, g.state, g.amount, g.deposit_amount, g.required, g.progress,
+  SELECT g.player_id, g.grant_id, g.position, g.campaign_id, g.state, g.amount, g.deposit_amount, g.required, g.progress,
          g.converted_amount, g.forfeited_amount, g.terms::jsonb, string_to_array(g.open_rounds, ','),
          g.granted_at, g.activated_at, g.expires_at, g.ended_at
   FROM unnest($38::text[], $39::text[], $40::text[], $41::text[], $42::numeric[], $43::numeric[], $44::numeric[], $45::numeric[],
-              $46::numeric[], $47::numeric[], $48::text[], $49::text[], $50::timestamptz[], $51::timestamptz[], $52::timestamptz[], $53::timestamptz[])
+              $46::numeric[], $47::numeric[], $48::text[], $49::text[], $50::timestamptz[], $51::timestamptz[], $52::timestamptz[], $53::timestamptz[],
+              $68::integer[])
        AS g(player_id, grant_id, campaign_id, state, amount, deposit_amount, required, progress, converted_amount, forfeited_amount,
-            terms, open_rounds, granted_at, activated_at, expires_at, ended_at)
-  ON CONFLICT (player_id, grant_id) DO UPDATE SET
-    state = EXCLUDED.state, progress = EXCLUDED.progress, converted_amount = EXCLUDED.converted_amount,
-    forfeited_amount = EXCLUDED.forfeited_amount, open_rounds = EXCLUDED.open_rounds, activated_at = EXCLUDED.activated_at,
-    expires_at = EXCLUDED.expires_at, ended_at = EXCLUDED.ended_at
+            terms, open_rounds, granted_at, activated_at, expires_at, ended_at, position)
+  RETURNING 1
+), updated_grants AS (
+  UPDATE bonus_grants SET state = g.state, progress = g.progress, converted_amount = g.converted_amount,
+    forfeited_amount = g.forfeited_amount, open_rounds = string_to_array(g.open_rounds, ','),
+    activated_at = g.activated_at, expires_at = g.expires_at, ended_at = g.ended_at
+  FROM unnest($58::text[], $59::text[], $60::text[], $61::numeric[], $62::numeric[], $63::numeric[], $64::text[],
+              $65::timestamptz[], $66::timestamptz[], $67::timestamptz[])
+       AS g(player_id, grant_id, state, progress, converted_amount, forfeited_amount, open_rounds, activated_at, expires_at, ended_at)
+  WHERE bonus_grants.player_id = g.player_id AND bonus_grants.grant_id = g.grant_id
   RETURNING 1
 ), created_events AS (
   INSERT INTO outbox (event_id, player_id, type, payload, created_at)
@@ -252,7 +264,8 @@ WITH fence AS (
   RETURNING 1
 )
 SELECT croupier_assert((SELECT count(*) FROM fence) = 1, 'CROUPIER_FENCED')
-   AND croupier_assert((SELECT count(*) FROM updated_players) = cardinality($11::text[]), 'CROUPIER_STALE_WALLET') AS committed`;
+   AND croupier_assert((SELECT count(*) FROM updated_players) = cardinality($11::text[]), 'CROUPIER_STALE_WALLET')
+   AND croupier_assert((SELECT count(*) FROM updated_grants) = cardinality($58::text[]), 'CROUPIER_STALE_GRANT') AS committed`;
 
 interface Legs {
   readonly cashDelta: bigint;
@@ -286,7 +299,8 @@ function commitParameters(batch: Batch): unknown[] {
   const updated = batch.wallets.filter((wallet) => wallet.versionRead !== null);
   const records = batch.entries.map(({ entry }) => entry.record);
   const legs = batch.entries.map(({ entry }) => legsOf(entry));
-  const grants = batch.bonuses;
+  const grants = batch.newBonuses;
+  const changed = batch.changedBonuses;
   return [
     batch.lease.partition,
     String(batch.lease.epoch),
@@ -345,6 +359,17 @@ function commitParameters(batch: Batch): unknown[] {
     textArray(batch.events.map(({ event }) => event.playerId)),
     textArray(batch.events.map(({ event }) => event.type)),
     textArray(batch.events.map(({ event }) => JSON.stringify({ type: event.type, playerId: event.playerId, ...event.data }))),
+    textArray(changed.map((grant) => grant.playerId)),
+    textArray(changed.map((grant) => grant.grantId)),
+    textArray(changed.map((grant) => grant.state)),
+    integerArray(changed.map((grant) => grant.progress)),
+    integerArray(changed.map((grant) => grant.convertedAmount)),
+    integerArray(changed.map((grant) => grant.forfeitedAmount)),
+    textArray(changed.map((grant) => [...grant.openRounds].map(storedRoundKey).join(','))),
+    textArray(changed.map((grant) => isoOrNull(grant.activatedAt))),
+    textArray(changed.map((grant) => isoOrNull(grant.expiresAt))),
+    textArray(changed.map((grant) => isoOrNull(grant.endedAt))),
+    integerArray(grants.map((grant) => grant.position)),
   ];
 }
 
@@ -403,6 +428,7 @@ function toWallet(row: WalletRow, bonuses: BonusGrant[]): StoredWallet {
 interface GrantRow {
   player_id: string;
   grant_id: string;
+  position: number;
   state: BonusGrant['state'];
   amount: string;
   deposit_amount: string;
@@ -422,6 +448,7 @@ function toGrant(row: GrantRow): BonusGrant {
   return {
     grantId: row.grant_id,
     playerId: row.player_id,
+    position: Number(row.position),
     campaign: termsFromJson(typeof row.terms === 'string' ? (JSON.parse(row.terms) as TermsJson) : row.terms),
     amount: BigInt(row.amount),
     depositAmount: BigInt(row.deposit_amount),

@@ -23,6 +23,8 @@ export function canMove(from: BonusState, to: BonusState): boolean {
 export interface BonusGrant {
   readonly grantId: string;
   readonly playerId: string;
+  /** Order among the player's grants: queued grants activate in this order. */
+  readonly position: number;
   /** The campaign's terms when granted. */
   readonly campaign: Campaign;
   readonly amount: bigint;

@@ -35,6 +35,7 @@ export function addGrant(player: PlayerState, request: NewGrant, now: number, ef
   const grant: BonusGrant = {
     grantId: request.grantId,
     playerId: player.wallet.playerId,
+    position: player.bonuses.length,
     campaign: request.campaign,
     amount: request.amount,
     depositAmount: request.depositAmount,

@@ -30,6 +30,8 @@ CREATE TABLE campaigns (
 CREATE TABLE bonus_grants (
   player_id         text COLLATE "C" NOT NULL,
   grant_id          text COLLATE "C" NOT NULL,
+  -- Order among the player's grants (grants made in the same millisecond keep their order).
+  position          integer NOT NULL,
   campaign_id       text COLLATE "C" NOT NULL,
   state             text NOT NULL CHECK (state IN ('queued', 'active', 'completed', 'forfeited', 'expired', 'depleted', 'cancelled')),
   amount            numeric NOT NULL CHECK (amount >= 0),
