@@ -11,7 +11,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { namesFrom, nonNegative, positiveInt } from './lib/cli-args.js';
 import pg from 'pg';
 import type { CommandInput } from '../src/core/commands.js';
 import { createCroupier, type Croupier } from '../src/croupier.js';
@@ -30,25 +31,8 @@ type VariantName = (typeof variantNames)[number];
 
 const depositPerPlayer = 1_000_000_000n;
 
-function positiveInt(text: string): number {
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError('must be a positive integer');
-  return value;
-}
 
-function nonNegative(text: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < 0) throw new InvalidArgumentError('must be a non-negative number');
-  return value;
-}
 
-function variantList(text: string): VariantName[] {
-  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
-  for (const name of names) {
-    if (!(variantNames as readonly string[]).includes(name)) throw new InvalidArgumentError(`unknown variant "${name}" (known: ${variantNames.join(', ')})`);
-  }
-  return names as VariantName[];
-}
 
 const program = new Command()
   .name('bench:engine')
@@ -58,7 +42,7 @@ const program = new Command()
   .option('--players <n>', 'players (registered and funded before timing)', positiveInt, 10_000)
   .option('--zipf <s>', 'Zipf exponent of player choice', nonNegative, 1.0)
   .option('--seed <n>', 'PRNG seed', positiveInt, 42)
-  .option('--only <variants>', `comma-separated variants to run (${variantNames.join(', ')})`, variantList)
+  .option('--only <variants>', `comma-separated variants to run (${variantNames.join(', ')})`, namesFrom(variantNames, 'variant'))
   .option('--progress', 'print throughput every second while running', false)
   .option('--json', 'print one JSON object per line on stdout (the human table goes to stderr)', false)
   .option('--database-url <url>', 'PostgreSQL', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test')

@@ -8,7 +8,8 @@
  *   npx tsx bench/explain-commit.ts [--seconds 5] [--min-batch 200] [--samples 2]
  */
 import { hostname } from 'node:os';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { positiveInt } from './lib/cli-args.js';
 import pg from 'pg';
 import { Engine } from '../src/engine/engine.js';
 import { defaultEngineSettings } from '../src/engine/limits.js';
@@ -19,11 +20,6 @@ import type { SqlClient } from '../src/store/sql-client.js';
 import { runClosedLoop } from './lib/runner.js';
 import { benchCurrency, benchGame, benchSource, playerIdOf, Workload } from './lib/workload.js';
 
-function positiveInt(text: string): number {
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError('must be a positive integer');
-  return value;
-}
 
 const options = new Command()
   .option('--seconds <n>', 'load seconds', positiveInt, 5)

@@ -19,7 +19,8 @@
  * half the peak rate.
  */
 import { availableParallelism, loadavg } from 'node:os';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { namesFrom, nonNegative, nonNegativeInt, positiveInt } from './lib/cli-args.js';
 import pg from 'pg';
 import { Pool } from 'undici';
 import { openPostgres } from '../src/store/postgres-client.js';
@@ -33,31 +34,9 @@ const phaseNames = ['ceiling', 'bet', 'half'] as const;
 type PhaseName = (typeof phaseNames)[number];
 const loadSecondsMax = 120;
 
-function positiveInt(text: string): number {
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError('must be a positive integer');
-  return value;
-}
 
-function nonNegativeInt(text: string): number {
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < 0) throw new InvalidArgumentError('must be a non-negative integer');
-  return value;
-}
 
-function nonNegative(text: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < 0) throw new InvalidArgumentError('must be a non-negative number');
-  return value;
-}
 
-function phaseList(text: string): PhaseName[] {
-  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
-  for (const name of names) {
-    if (!(phaseNames as readonly string[]).includes(name)) throw new InvalidArgumentError(`unknown phase "${name}" (known: ${phaseNames.join(', ')})`);
-  }
-  return names as PhaseName[];
-}
 
 const program = new Command()
   .name('bench:http')
@@ -70,7 +49,7 @@ const program = new Command()
   .option('--seed <n>', 'PRNG seed of the load generator', positiveInt, 42)
   .option('--json', 'one JSON object per line on stdout (the table goes to stderr)', false)
   .option('--database-url <url>', 'PostgreSQL', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test')
-  .addOption(new Option('--only <phases>', `phases to run (${phaseNames.join(', ')}); half needs bet`).argParser(phaseList))
+  .addOption(new Option('--only <phases>', `phases to run (${phaseNames.join(', ')}); half needs bet`).argParser(namesFrom(phaseNames, 'phase')))
   .option('--partitions <n>', 'service: CROUPIER_PARTITIONS; 0 = the service default (8). 4 measured best on 2 cores, as for bench:engine', nonNegativeInt, 4)
   .addOption(new Option('--pool-size <n>', 'service: CROUPIER_POOL_SIZE (unset = the service default)').argParser(positiveInt))
   .option('--log-level <level>', 'service: LOG_LEVEL (info, as shipped, logs two lines per request)', 'info')

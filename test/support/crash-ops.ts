@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../bench/lib/random.js';
 import type { CommandInput } from '../../src/core/commands.js';
 
 /**
@@ -34,17 +35,6 @@ export function initialDepositId(playerId: string): string {
   return `init-${playerId}`;
 }
 
-/** mulberry32: small, fast and identical in every process. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Op i of the stream. Each player's rounds are bet first, then won (possibly with 0, a lost
@@ -57,7 +47,7 @@ export class CrashOpStream {
   private index = 0;
 
   constructor(seed: number, private readonly players: readonly string[]) {
-    this.next01 = random(seed);
+    this.next01 = mulberry32(seed);
   }
 
   next(): CrashOp {

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../bench/lib/random.js';
 /**
  * The workload of test/http-crash.test.ts: provider bets on random players, and wins that settle
  * a bet which was already answered 200 (so a win's round always exists once its bet is stored).
@@ -31,17 +32,6 @@ export function fundingDepositId(playerId: string): string {
   return `fund-${playerId}`;
 }
 
-/** mulberry32: small, fast, seeded. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class HttpCrashWorkload {
   readonly moves: Move[] = [];
@@ -54,7 +44,7 @@ export class HttpCrashWorkload {
     private readonly players: readonly string[],
     private readonly winShare: number,
   ) {
-    this.next01 = random(seed);
+    this.next01 = mulberry32(seed);
   }
 
   /** The next move, recorded as attempted before it is returned (i.e. before it is sent). */
