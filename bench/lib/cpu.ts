@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { postgresProcessTicks } from './http-cpu.js';
+import { readFileSync } from 'node:fs';
 
 /**
  * Where the CPU went during a measured window, read from /proc (Linux; on other systems every
@@ -23,28 +24,10 @@ export interface CpuUse {
 
 const ticksPerSecond = 100;
 
+/** CPU ticks of every process named `postgres`, summed. */
 function postgresTicks(): number | null {
-  try {
-    let ticks = 0;
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      let stat: string;
-      try {
-        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      } catch {
-        continue;
-      }
-      const open = stat.indexOf('(');
-      const close = stat.lastIndexOf(')');
-      if (stat.slice(open + 1, close) !== 'postgres') continue;
-      const fields = stat.slice(close + 2).split(' ');
-      // After "pid (comm) ": state is field 0, utime field 11, stime field 12.
-      ticks += Number(fields[11]) + Number(fields[12]);
-    }
-    return ticks;
-  } catch {
-    return null;
-  }
+  const byPid = postgresProcessTicks();
+  return byPid === null ? null : [...byPid.values()].reduce((sum, ticks) => sum + ticks, 0);
 }
 
 function machineTicks(): { busy: number; total: number; cores: number } | null {

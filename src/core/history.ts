@@ -1,4 +1,4 @@
-import { emptyRound, type Round, type TransactionKind } from './player.js';
+import { emptyRound, tombstoneStake, type Round, type TransactionKind } from './player.js';
 
 export interface RoundTransaction {
   readonly kind: TransactionKind;
@@ -28,15 +28,7 @@ export function replayRound(transactions: readonly RoundTransaction[]): Round {
         });
         break;
       case 'tombstone':
-        round.bets.set(transaction.transactionId, {
-          transactionId: transaction.transactionId,
-          amount: 0n,
-          fromCash: 0n,
-          fromBonus: 0n,
-          bonusGrantId: null,
-          contribution: 0n,
-          rolledBack: true,
-        });
+        round.bets.set(transaction.transactionId, tombstoneStake(transaction.transactionId));
         break;
       case 'rollback': {
         const stake = transaction.referenceTransactionId === null ? undefined : round.bets.get(transaction.referenceTransactionId);

@@ -97,6 +97,11 @@ export function emptyRound(complete: boolean): Round {
   return { complete, bets: new Map(), settled: false };
 }
 
+/** The stake left in a round by a bet that was rolled back before it arrived. */
+export function tombstoneStake(transactionId: string): BetRecord {
+  return { transactionId, amount: 0n, fromCash: 0n, fromBonus: 0n, bonusGrantId: null, contribution: 0n, rolledBack: true };
+}
+
 export function sameParameters(left: TransactionRecord, right: TransactionRecord): boolean {
   return (
     left.kind === right.kind &&

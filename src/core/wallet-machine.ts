@@ -22,6 +22,7 @@ import {
   newPlayerState,
   roundKey,
   sameParameters,
+  tombstoneStake,
   type FundsOrder,
   type PlayerState,
   type Round,
@@ -321,15 +322,7 @@ function rollbackUnknown(player: PlayerState, command: Rollback, request: Transa
     kind: 'tombstone',
     referenceTransactionId: command.transactionId,
   };
-  roundFor(player, roundKey(command.source, command.roundId)).bets.set(command.referenceTransactionId, {
-    transactionId: command.referenceTransactionId,
-    amount: 0n,
-    fromCash: 0n,
-    fromBonus: 0n,
-    bonusGrantId: null,
-    contribution: 0n,
-    rolledBack: true,
-  });
+  roundFor(player, roundKey(command.source, command.roundId)).bets.set(command.referenceTransactionId, tombstoneStake(command.referenceTransactionId));
   effects.post(entry(tombstone, 0n, 0n, []));
   if (command.unknownBet === 'error') return betNotFound(command);
   effects.post(entry(request, 0n, 0n, []));
