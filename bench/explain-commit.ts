@@ -60,10 +60,9 @@ function spying(inner: SqlClient): SqlClient {
     dialect: inner.dialect,
     concurrency: inner.concurrency,
     async query<Row>(text: string, params: readonly unknown[] = [], name?: string): Promise<Row[]> {
-      // Parameter 15 is the array literal of the batch's ledger ids ("{1,2,3}").
-      const ledgerIds = typeof params[14] === 'string' ? params[14] : '{}';
-      const commands = ledgerIds === '{}' ? 0 : ledgerIds.split(',').length;
-      if (armed && name === 'croupier_commit_batch' && commands >= options.minBatch && explained < options.samples) {
+      // The longest array literal of a commit is its ledger ids ("{1,2,3}"): one per command.
+      const commands = Math.max(0, ...params.map((value) => (typeof value === 'string' && value.startsWith('{') && value !== '{}' ? value.split(',').length : 0)));
+      if (armed && name?.startsWith('croupier_commit_') === true && commands >= options.minBatch && explained < options.samples) {
         explained += 1;
         explaining = explaining.then(async () => {
           await explainer.query('BEGIN');

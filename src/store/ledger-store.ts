@@ -1,10 +1,10 @@
-import type { Campaign } from '../core/bonus/campaign.js';
 import type { BonusGrant } from '../core/bonus/grant.js';
 import type { DomainEvent } from '../core/effects.js';
-import type { HouseAccount } from '../core/ledger.js';
 import type { Entry, Refusal } from '../core/wallet-machine.js';
-import { termsFromJson, termsToJson, type TermsJson } from './campaign-json.js';
-import { integerArray, textArray } from './array-literal.js';
+import { termsFromJson, type TermsJson } from './campaign-json.js';
+import { commitStatement } from './commit-statement.js';
+import { roundOpenForGrant } from '../core/history.js';
+import { roundKey } from '../core/player.js';
 import type { PlayerStatus, TransactionKind, TransactionRecord } from '../core/player.js';
 import type { SqlClient } from './sql-client.js';
 
@@ -150,7 +150,40 @@ export class LedgerStore {
     );
     const byPlayer = new Map<string, BonusGrant[]>();
     for (const row of grants) byPlayer.set(row.player_id, [...(byPlayer.get(row.player_id) ?? []), toGrant(row)]);
+    await this.loadOpenRounds([...byPlayer.values()].flat().filter((grant) => grant.state === 'active'));
     return rows.map((row) => toWallet(row, byPlayer.get(row.player_id) ?? []));
+  }
+
+  /**
+   * Rebuilds the active grants' open rounds from the rounds they staked bonus money in. Kept out
+   * of the grant row: a set that every bonus-funded bet changes would be rewritten with each one
+   * (and grows with every round never settled by a win).
+   */
+  private async loadOpenRounds(active: readonly BonusGrant[]): Promise<void> {
+    if (active.length === 0) return;
+    const rows = await this.client.query<TransactionRow>(
+      `SELECT ${transactionColumns} FROM transactions t
+       WHERE (t.player_id, t.source, t.round_id) IN (
+         SELECT b.player_id, b.source, b.round_id FROM transactions b
+           JOIN unnest($1::text[], $2::text[]) AS g(player_id, grant_id) ON b.player_id = g.player_id AND b.bonus_grant_id = g.grant_id
+         WHERE b.bonus_delta < 0)
+       ORDER BY t.ledger_id`,
+      [active.map((grant) => grant.playerId), active.map((grant) => grant.grantId)],
+      'croupier_load_open_rounds',
+    );
+    const roundsByPlayer = new Map<string, Map<string, StoredTransaction[]>>();
+    for (const transaction of rows.map(toTransaction)) {
+      if (transaction.roundId === null) continue;
+      const rounds = roundsByPlayer.get(transaction.playerId) ?? new Map<string, StoredTransaction[]>();
+      roundsByPlayer.set(transaction.playerId, rounds);
+      const key = roundKey(transaction.source, transaction.roundId);
+      rounds.set(key, [...(rounds.get(key) ?? []), transaction]);
+    }
+    for (const grant of active) {
+      for (const [key, transactions] of roundsByPlayer.get(grant.playerId) ?? []) {
+        if (roundOpenForGrant(transactions, grant.grantId)) grant.openRounds.add(key);
+      }
+    }
   }
 
   /** Every transaction of the given rounds, plus the transactions with the given ids. */
@@ -182,7 +215,8 @@ export class LedgerStore {
    */
   async commit(batch: Batch): Promise<void> {
     try {
-      await this.client.query(commitStatement, commitParameters(batch), 'croupier_commit_batch');
+      const statement = commitStatement(batch);
+      await this.client.query(statement.text, statement.values, statement.name);
     } catch (error) {
       if (error instanceof Error && error.message.includes('CROUPIER_FENCED')) throw new FencedError(batch.lease.partition);
       throw error;
@@ -206,197 +240,8 @@ const transactionColumns = `t.ledger_id::text, t.source, t.transaction_id, t.pla
   t.bonus_grant_id, t.contribution::text`;
 
 const grantColumns = `player_id, grant_id, position, state, amount::text, deposit_amount::text, required::text, progress::text,
-  converted_amount::text, forfeited_amount::text, terms, array_to_string(open_rounds, ',') AS open_rounds,
+  converted_amount::text, forfeited_amount::text, terms,
   granted_at, activated_at, expires_at, ended_at`;
-
-const commitStatement = `
-WITH fence AS (
-  UPDATE partitions SET next_ledger_seq = $3, batches = batches + 1, updated_at = $4
-  WHERE partition = $1 AND epoch = $2
-  RETURNING 1
-), created_players AS (
-  INSERT INTO players (player_id, currency, status, cash, bonus, bonus_opt_ins, version, created_at)
-  SELECT n.player_id, n.currency, n.status, n.cash, n.bonus, string_to_array(n.opt_ins, ','), 1, $4
-  FROM unnest($5::text[], $6::text[], $7::text[], $8::numeric[], $9::numeric[], $10::text[]) AS n(player_id, currency, status, cash, bonus, opt_ins)
-  RETURNING 1
-), updated_players AS (
-  UPDATE players SET status = u.status, cash = u.cash, bonus = u.bonus, bonus_opt_ins = string_to_array(u.opt_ins, ','), version = players.version + 1
-  FROM unnest($11::text[], $12::text[], $13::numeric[], $14::numeric[], $15::text[], $16::bigint[]) AS u(player_id, status, cash, bonus, opt_ins, version)
-  WHERE players.player_id = u.player_id AND players.version = u.version
-  RETURNING 1
-), created_transactions AS (
-  INSERT INTO transactions (ledger_id, source, transaction_id, player_id, kind, amount, currency, round_id, game_id,
-                            reference_transaction_id, cash_delta, bonus_delta, counter_account, counter_delta,
-                            bonus_grant_id, contribution, created_at)
-  SELECT t.*, $4 FROM unnest($17::bigint[], $18::text[], $19::text[], $20::text[], $21::text[], $22::numeric[], $23::text[],
-                             $24::text[], $25::text[], $26::text[], $27::numeric[], $28::numeric[], $29::text[], $30::numeric[],
-                             $31::text[], $32::numeric[]) AS t
-  RETURNING 1
-), created_refusals AS (
-  INSERT INTO refusals (source, transaction_id, player_id, kind, code, created_at)
-  SELECT r.*, $4 FROM unnest($33::text[], $34::text[], $35::text[], $36::text[], $37::text[]) AS r
-  RETURNING 1
-), created_grants AS (
-  INSERT INTO bonus_grants (player_id, grant_id, position, campaign_id, state, amount, deposit_amount, required, progress,
-                            converted_amount, forfeited_amount, terms, open_rounds, granted_at, activated_at, expires_at, ended_at)
-  SELECT g.player_id, g.grant_id, g.position, g.campaign_id, g.state, g.amount, g.deposit_amount, g.required, g.progress,
-         g.converted_amount, g.forfeited_amount, g.terms::jsonb, string_to_array(g.open_rounds, ','),
-         g.granted_at, g.activated_at, g.expires_at, g.ended_at
-  FROM unnest($38::text[], $39::text[], $40::text[], $41::text[], $42::numeric[], $43::numeric[], $44::numeric[], $45::numeric[],
-              $46::numeric[], $47::numeric[], $48::text[], $49::text[], $50::timestamptz[], $51::timestamptz[], $52::timestamptz[], $53::timestamptz[],
-              $68::integer[])
-       AS g(player_id, grant_id, campaign_id, state, amount, deposit_amount, required, progress, converted_amount, forfeited_amount,
-            terms, open_rounds, granted_at, activated_at, expires_at, ended_at, position)
-  RETURNING 1
-), updated_grants AS (
-  UPDATE bonus_grants SET state = g.state, progress = g.progress, converted_amount = g.converted_amount,
-    forfeited_amount = g.forfeited_amount, open_rounds = string_to_array(g.open_rounds, ','),
-    activated_at = g.activated_at, expires_at = g.expires_at, ended_at = g.ended_at
-  FROM unnest($58::text[], $59::text[], $60::text[], $61::numeric[], $62::numeric[], $63::numeric[], $64::text[],
-              $65::timestamptz[], $66::timestamptz[], $67::timestamptz[])
-       AS g(player_id, grant_id, state, progress, converted_amount, forfeited_amount, open_rounds, activated_at, expires_at, ended_at)
-  WHERE bonus_grants.player_id = g.player_id AND bonus_grants.grant_id = g.grant_id
-  RETURNING 1
-), created_events AS (
-  INSERT INTO outbox (event_id, player_id, type, payload, created_at)
-  SELECT e.event_id, e.player_id, e.type, e.payload::jsonb, $4
-  FROM unnest($54::bigint[], $55::text[], $56::text[], $57::text[]) AS e(event_id, player_id, type, payload)
-  RETURNING 1
-)
-SELECT croupier_assert((SELECT count(*) FROM fence) = 1, 'CROUPIER_FENCED')
-   AND croupier_assert((SELECT count(*) FROM updated_players) = cardinality($11::text[]), 'CROUPIER_STALE_WALLET')
-   AND croupier_assert((SELECT count(*) FROM updated_grants) = cardinality($58::text[]), 'CROUPIER_STALE_GRANT') AS committed`;
-
-interface Legs {
-  readonly cashDelta: bigint;
-  readonly bonusDelta: bigint;
-  readonly counterAccount: HouseAccount | null;
-  readonly counterDelta: bigint;
-}
-
-/** Folds an entry's postings into the row's three legs: the player's cash and bonus, and one counter account. */
-export function legsOf(entry: Entry): Legs {
-  let cashDelta = 0n;
-  let bonusDelta = 0n;
-  let counterAccount: HouseAccount | null = null;
-  let counterDelta = 0n;
-  for (const posting of entry.postings) {
-    if (posting.account === 'cash' || posting.account === 'bonus') {
-      if (posting.playerId !== entry.record.playerId) throw new Error('invariant violated: an entry posts only to its own player');
-      if (posting.account === 'cash') cashDelta += posting.amount;
-      else bonusDelta += posting.amount;
-      continue;
-    }
-    if (counterAccount !== null && counterAccount !== posting.account) throw new Error('invariant violated: an entry has one counter account');
-    counterAccount = posting.account;
-    counterDelta += posting.amount;
-  }
-  return { cashDelta, bonusDelta, counterAccount, counterDelta };
-}
-
-function commitParameters(batch: Batch): unknown[] {
-  const created = batch.wallets.filter((wallet) => wallet.versionRead === null);
-  const updated = batch.wallets.filter((wallet) => wallet.versionRead !== null);
-  const records = batch.entries.map(({ entry }) => entry.record);
-  const legs = batch.entries.map(({ entry }) => legsOf(entry));
-  const grants = batch.newBonuses;
-  const changed = batch.changedBonuses;
-  return [
-    batch.lease.partition,
-    String(batch.lease.epoch),
-    String(batch.nextLedgerSeq),
-    batch.committedAt.toISOString(),
-    textArray(created.map((wallet) => wallet.playerId)),
-    textArray(created.map((wallet) => wallet.currency)),
-    textArray(created.map((wallet) => wallet.status)),
-    integerArray(created.map((wallet) => wallet.cash)),
-    integerArray(created.map((wallet) => wallet.bonus)),
-    textArray(created.map((wallet) => wallet.bonusOptIns.join(','))),
-    textArray(updated.map((wallet) => wallet.playerId)),
-    textArray(updated.map((wallet) => wallet.status)),
-    integerArray(updated.map((wallet) => wallet.cash)),
-    integerArray(updated.map((wallet) => wallet.bonus)),
-    textArray(updated.map((wallet) => wallet.bonusOptIns.join(','))),
-    integerArray(updated.map((wallet) => wallet.versionRead ?? 0n)),
-    integerArray(batch.entries.map(({ ledgerId: id }) => id)),
-    textArray(records.map((record) => record.source)),
-    textArray(records.map((record) => record.transactionId)),
-    textArray(records.map((record) => record.playerId)),
-    textArray(records.map((record) => record.kind)),
-    integerArray(records.map((record) => record.amount)),
-    textArray(records.map((record) => record.currency)),
-    textArray(records.map((record) => record.roundId)),
-    textArray(records.map((record) => record.gameId)),
-    textArray(records.map((record) => record.referenceTransactionId)),
-    integerArray(legs.map((leg) => leg.cashDelta)),
-    integerArray(legs.map((leg) => leg.bonusDelta)),
-    textArray(legs.map((leg) => leg.counterAccount)),
-    integerArray(legs.map((leg) => leg.counterDelta)),
-    textArray(batch.entries.map(({ entry }) => entry.bonusGrantId)),
-    integerArray(batch.entries.map(({ entry }) => entry.contribution)),
-    textArray(batch.refusals.map((refusal) => refusal.command.source)),
-    textArray(batch.refusals.map((refusal) => refusal.command.transactionId)),
-    textArray(batch.refusals.map((refusal) => refusal.command.playerId)),
-    textArray(batch.refusals.map((refusal) => refusal.command.kind)),
-    textArray(batch.refusals.map((refusal) => refusal.code)),
-    textArray(grants.map((grant) => grant.playerId)),
-    textArray(grants.map((grant) => grant.grantId)),
-    textArray(grants.map((grant) => grant.campaign.campaignId)),
-    textArray(grants.map((grant) => grant.state)),
-    integerArray(grants.map((grant) => grant.amount)),
-    integerArray(grants.map((grant) => grant.depositAmount)),
-    integerArray(grants.map((grant) => grant.required)),
-    integerArray(grants.map((grant) => grant.progress)),
-    integerArray(grants.map((grant) => grant.convertedAmount)),
-    integerArray(grants.map((grant) => grant.forfeitedAmount)),
-    textArray(grants.map((grant) => storedTerms(grant.campaign))),
-    textArray(grants.map((grant) => [...grant.openRounds].map(storedRoundKey).join(','))),
-    textArray(grants.map((grant) => isoOrNull(grant.grantedAt))),
-    textArray(grants.map((grant) => isoOrNull(grant.activatedAt))),
-    textArray(grants.map((grant) => isoOrNull(grant.expiresAt))),
-    textArray(grants.map((grant) => isoOrNull(grant.endedAt))),
-    integerArray(batch.events.map(({ eventId }) => eventId)),
-    textArray(batch.events.map(({ event }) => event.playerId)),
-    textArray(batch.events.map(({ event }) => event.type)),
-    textArray(batch.events.map(({ event }) => JSON.stringify({ type: event.type, playerId: event.playerId, ...event.data }))),
-    textArray(changed.map((grant) => grant.playerId)),
-    textArray(changed.map((grant) => grant.grantId)),
-    textArray(changed.map((grant) => grant.state)),
-    integerArray(changed.map((grant) => grant.progress)),
-    integerArray(changed.map((grant) => grant.convertedAmount)),
-    integerArray(changed.map((grant) => grant.forfeitedAmount)),
-    textArray(changed.map((grant) => [...grant.openRounds].map(storedRoundKey).join(','))),
-    textArray(changed.map((grant) => isoOrNull(grant.activatedAt))),
-    textArray(changed.map((grant) => isoOrNull(grant.expiresAt))),
-    textArray(changed.map((grant) => isoOrNull(grant.endedAt))),
-    integerArray(grants.map((grant) => grant.position)),
-  ];
-}
-
-/** A grant's terms are written with every change of its progress; each campaign is serialised once. */
-const serialisedTerms = new WeakMap<Campaign, string>();
-
-function storedTerms(campaign: Campaign): string {
-  let text = serialisedTerms.get(campaign);
-  if (text === undefined) {
-    text = JSON.stringify(termsToJson(campaign));
-    serialisedTerms.set(campaign, text);
-  }
-  return text;
-}
-
-/** Round keys hold a NUL between source and round id in memory; the store keeps a '/' (never in an id). */
-function storedRoundKey(key: string): string {
-  return key.replace('\u0000', '/');
-}
-
-function memoryRoundKey(key: string): string {
-  return key.replace('/', '\u0000');
-}
-
-function isoOrNull(epochMs: number | null): string | null {
-  return epochMs === null ? null : new Date(epochMs).toISOString();
-}
 
 function epochOrNull(value: Date | string | null): number | null {
   return value === null ? null : new Date(value).getTime();
@@ -437,7 +282,6 @@ interface GrantRow {
   converted_amount: string;
   forfeited_amount: string;
   terms: TermsJson | string;
-  open_rounds: string;
   granted_at: Date | string;
   activated_at: Date | string | null;
   expires_at: Date | string | null;
@@ -461,7 +305,7 @@ function toGrant(row: GrantRow): BonusGrant {
     endedAt: epochOrNull(row.ended_at),
     convertedAmount: BigInt(row.converted_amount),
     forfeitedAmount: BigInt(row.forfeited_amount),
-    openRounds: new Set(row.open_rounds === '' ? [] : row.open_rounds.split(',').map(memoryRoundKey)),
+    openRounds: new Set(),
   };
 }
 
