@@ -53,6 +53,7 @@ const program = new Command()
   .option('--partitions <n>', 'service: CROUPIER_PARTITIONS; 0 = the service default (8). 4 measured best on 2 cores, as for bench:engine', nonNegativeInt, 4)
   .addOption(new Option('--pool-size <n>', 'service: CROUPIER_POOL_SIZE (unset = the service default)').argParser(positiveInt))
   .option('--log-level <level>', 'service: LOG_LEVEL (info, as shipped, logs two lines per request)', 'info')
+  .addOption(new Option('--rate <n>', 'run the open loop at this rate instead of half the measured peak (phase http.bet.postgres.fixed_rate; compares CPU per bet between builds at one load)').argParser(positiveInt))
   .option('--timeline', 'print each second of every measured window: answers, p99 and max latency', false)
   .option('--idle-wait <s>', 'before each phase, wait up to this long for the machine to be < 25% busy (a shared machine)', nonNegative, 60)
   .option('--cpu-prof <dir>', 'run the service with --cpu-prof, writing the profile to this folder when it stops')
@@ -74,11 +75,12 @@ interface Options {
   idleWait: number;
   timeline: boolean;
   cpuProf?: string;
+  rate?: number;
 }
 
 const options = program.opts<Options>();
 const phases = options.only ?? [...phaseNames];
-if (phases.includes('half') && !phases.includes('bet')) program.error('--only: half runs at half the rate measured by bet; add bet');
+if (phases.includes('half') && !phases.includes('bet') && options.rate === undefined) program.error('--only: half runs at half the rate measured by bet; add bet');
 if (phases.length * (options.warmup + options.seconds) > loadSecondsMax) {
   program.error(`${phases.length} phases × (${options.warmup} + ${options.seconds}) s exceeds ${loadSecondsMax} s of load`);
 }
@@ -254,6 +256,12 @@ function otherCores(cpu: CpuSplit): number | null {
   return Math.max(0, cpu.machineBusy * cpu.cores - ours - cpu.postgres);
 }
 
+/** CPU microseconds per answer in the service (or the ceiling) and in its PostgreSQL backends: steadier than ops/s on a shared VM. */
+function perOperation(server: number | null | undefined, backends: number | null | undefined, opsPerSecond: number): string {
+  const micros = (cores: number | null | undefined): string => (cores === null || cores === undefined || opsPerSecond === 0 ? '-' : ((cores * 1e6) / opsPerSecond).toFixed(0));
+  return `${micros(server)}+${micros(backends)}`;
+}
+
 function printTable(results: readonly PhaseResult[]): void {
   const header = [
     pad('phase', 28, true),
@@ -270,6 +278,7 @@ function printTable(results: readonly PhaseResult[]): void {
     pad('pg all', 6),
     pad('busy', 5),
     pad('other', 5),
+    pad('µs/op srv+pg', 12),
   ].join(' ');
   out('');
   out(header);
@@ -291,13 +300,15 @@ function printTable(results: readonly PhaseResult[]): void {
         pad(fmt(cpu?.postgres, 2), 6),
         pad(cpu?.machineBusy === null || cpu?.machineBusy === undefined ? '-' : `${(cpu.machineBusy * 100).toFixed(0)}%`, 5),
         pad(fmt(cpu === null ? null : otherCores(cpu), 2), 5),
+        pad(perOperation(cpu?.processes.server, cpu?.backends, load.opsPerSecond), 12),
       ].join(' '),
     );
   }
   out('');
   out('  cpu columns are cores used in the measured window: server = the target process (Croupier or the ceiling), load = the');
   out('  load generator, pg own = the PostgreSQL backends serving the service\'s pool, pg all = every postgres process (other');
-  out('  users of the server included), busy = the whole machine, other = cores used by everything else (not this run).');
+  out('  users of the server included), busy = the whole machine, other = cores used by everything else (not this run);');
+  out('  µs/op srv+pg = CPU microseconds per answer in the server and in its PostgreSQL backends.');
 }
 
 async function main(): Promise<void> {
@@ -350,27 +361,30 @@ async function main(): Promise<void> {
       }
       out(`  http.ceiling.fastify: ${results.at(-1)?.load.opsPerSecond} ops/s`);
     }
+    let peakRate: number | undefined;
     if (phases.includes('bet')) {
       const peak = await phase('http.bet.postgres', admin, croupier, { origin: started.url, path: '/v1/provider/bet', seed: options.seed, idPrefix: `b${runTag}`, mode: 'closed' });
       results.push(peak);
       answeredBets += peak.load.ok200Total;
       sentBets += peak.load.sentTotal;
+      peakRate = peak.load.opsPerSecond;
       out(`  http.bet.postgres: ${peak.load.opsPerSecond} ops/s`);
-      if (phases.includes('half')) {
-        const rate = Math.max(1, Math.round(peak.load.opsPerSecond / 2));
-        const half = await phase('http.bet.postgres.half_peak', admin, croupier, {
-          origin: started.url,
-          path: '/v1/provider/bet',
-          seed: options.seed + 1,
-          idPrefix: `h${runTag}`,
-          mode: 'open',
-          rate,
-        });
-        results.push(half);
-        answeredBets += half.load.ok200Total;
-        sentBets += half.load.sentTotal;
-        out(`  http.bet.postgres.half_peak: ${half.load.opsPerSecond} ops/s offered ${rate}/s`);
-      }
+    }
+    if (phases.includes('half')) {
+      const rate = options.rate ?? Math.max(1, Math.round((peakRate ?? 0) / 2));
+      const name = options.rate === undefined ? 'http.bet.postgres.half_peak' : 'http.bet.postgres.fixed_rate';
+      const open = await phase(name, admin, croupier, {
+        origin: started.url,
+        path: '/v1/provider/bet',
+        seed: options.seed + 1,
+        idPrefix: `h${runTag}`,
+        mode: 'open',
+        rate,
+      });
+      results.push(open);
+      answeredBets += open.load.ok200Total;
+      sentBets += open.load.sentTotal;
+      out(`  ${name}: ${open.load.opsPerSecond} ops/s offered ${rate}/s`);
     }
     maintenanceAtEnd.value = await maintenance(admin).catch(() => null);
     await stop(croupier, stopMs);

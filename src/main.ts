@@ -1,9 +1,8 @@
-import { pino } from 'pino';
 import { configFromEnvironment } from './config.js';
-import { redactedPaths, startService, type Service } from './service.js';
+import { createLogger, startService, type Service } from './service.js';
 
 const config = configFromEnvironment(process.env);
-const logger = pino({ name: 'croupier', level: config.logLevel, redact: redactedPaths });
+const logger = createLogger(config.logLevel);
 
 let service: Service | undefined;
 try {

@@ -1,10 +1,28 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 /** A signature is accepted only when its timestamp is within this many seconds of now. */
 export const signatureWindowSeconds = 300;
 
 export function sign(secret: string, timestamp: string, rawBody: string | Buffer): string {
-  return createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest('hex');
+  return mac(secret, timestamp, rawBody).toString('hex');
+}
+
+function mac(secret: string, timestamp: string, rawBody: string | Buffer): Buffer {
+  return createHmac('sha256', keyOf(secret)).update(`${timestamp}.`).update(rawBody).digest();
+}
+
+/** Key objects by secret: a string key is copied into a new key on every request otherwise. */
+const keys = new Map<string, KeyObject>();
+const keysMax = 1024;
+
+function keyOf(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (key === undefined) {
+    if (keys.size >= keysMax) keys.clear();
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    keys.set(secret, key);
+  }
+  return key;
 }
 
 export interface SignedRequest {
@@ -23,6 +41,5 @@ export function signatureIsValid(secret: string, request: SignedRequest, nowSeco
   if (!/^\d{1,12}$/.test(timestamp)) return false;
   if (Math.abs(nowSeconds - Number(timestamp)) > signatureWindowSeconds) return false;
   if (!/^[0-9a-fA-F]{64}$/.test(signature)) return false;
-  const expected = Buffer.from(sign(secret, timestamp, request.rawBody), 'hex');
-  return timingSafeEqual(expected, Buffer.from(signature, 'hex'));
+  return timingSafeEqual(mac(secret, timestamp, request.rawBody), Buffer.from(signature, 'hex'));
 }
