@@ -5,7 +5,7 @@ export interface EngineLimits {
   readonly partitionCount: number;
   /** Group commit: a batch closes at this many commands... */
   readonly batchSizeMax: number;
-  /** ...or after waiting this long for more, whichever comes first. */
+  /** ...or, when the writer was idle, after waiting this long for more, whichever comes first. */
   readonly batchDelayMs: number;
   /** Commands waiting per partition; past it a command is refused with UNAVAILABLE. */
   readonly queueLengthMax: number;

@@ -100,15 +100,20 @@ export class PartitionWriter {
   }
 
   private async run(): Promise<void> {
+    let wokeFromIdle = false;
     for (;;) {
       if (this.queue.length === 0) {
         if (this.state !== 'running') break;
         await new Promise<void>((resolve) => (this.wake = resolve));
+        wokeFromIdle = true;
         continue;
       }
-      if (this.queue.length < this.settings.batchSizeMax && this.settings.batchDelayMs > 0 && this.state === 'running') {
+      // Commands that queued while the previous batch committed go at once: that commit was
+      // their gathering window. Only a writer woken from idle waits for company.
+      if (wokeFromIdle && this.queue.length < this.settings.batchSizeMax && this.settings.batchDelayMs > 0 && this.state === 'running') {
         await this.gather();
       }
+      wokeFromIdle = false;
       const batch = this.queue.splice(0, this.settings.batchSizeMax);
       await this.process(batch);
       // An in-process store (PGlite) can answer without ever yielding; give callers a turn.
