@@ -1,8 +1,9 @@
 /**
  * npm run bench:engine -- [--seconds N] [--players N] [--only engine.postgres,...] [--json] ...
  *
- * One process, one run, one workload for three variants:
+ * One process, one workload for four variants (each --rounds times, in turn; ratios are medians over rounds):
  *   engine.postgres             Croupier's partitioned group-commit engine on PostgreSQL
+ *   engine.postgres.bonus30     the same with 30% of the players wagering an active bonus
  *   baseline.row_lock.postgres  the classic design: one transaction per bet, SELECT … FOR UPDATE
  *   engine.pglite               the engine on the embedded PGlite store (single connection)
  * Each PostgreSQL variant works in a fresh scratch schema that is dropped at the end; the PGlite
@@ -38,6 +39,7 @@ const program = new Command()
   .name('bench:engine')
   .description('Croupier engine vs a row-lock baseline on PostgreSQL, and the engine on PGlite')
   .option('--seconds <n>', 'measured seconds per variant', nonNegative, 15)
+  .option('--rounds <n>', 'run the selected variants this many times, in turn; ratios and JSON lines are the median over rounds (the VM drifts between runs)', positiveInt, 1)
   .option('--warmup <n>', 'warm-up seconds per variant before measuring', nonNegative, 3)
   .option('--players <n>', 'players (registered and funded before timing)', positiveInt, 10_000)
   .option('--zipf <s>', 'Zipf exponent of player choice', nonNegative, 1.0)
@@ -63,6 +65,7 @@ const program = new Command()
 
 interface Options {
   seconds: number;
+  rounds: number;
   warmup: number;
   players: number;
   zipf: number;
@@ -447,24 +450,34 @@ async function main(): Promise<void> {
       `90% bet / 9% win / 1% rollback, ${options.warmup} s warm-up + ${options.seconds} s measured per variant; ` +
       `engine on PostgreSQL ${JSON.stringify(engineSettings())}, on PGlite ${JSON.stringify(engineSettings('pglite'))}, pool ${options.poolSize}`,
   );
-  const results: VariantResult[] = [];
-  for (const name of selected) {
-    out(`running ${name} ...`);
-    results.push(await runVariant(name));
+  const rounds: Map<VariantName, VariantResult>[] = [];
+  for (let index = 0; index < options.rounds; index += 1) {
+    const turn = new Map<VariantName, VariantResult>();
+    for (const name of selected) {
+      out(`running ${name}${options.rounds > 1 ? ` (round ${index + 1} of ${options.rounds})` : ''} ...`);
+      turn.set(name, await runVariant(name));
+    }
+    rounds.push(turn);
   }
+  const results = rounds.flatMap((turn) => [...turn.values()]);
   printTable(results);
 
-  const byName = new Map(results.map((result) => [result.name, result]));
-  const engine = byName.get('engine.postgres');
-  const baseline = byName.get('baseline.row_lock.postgres');
-  const ratio = engine !== undefined && baseline !== undefined && baseline.run.opsPerSecond > 0 ? engine.run.opsPerSecond / baseline.run.opsPerSecond : null;
-  if (ratio !== null) out(`  ratio.engine_vs_row_lock = ${ratio.toFixed(1)}× (engine.postgres ops/s / baseline.row_lock.postgres ops/s, same run)`);
-  const bonus30 = byName.get('engine.postgres.bonus30');
-  const bonusRatio = engine !== undefined && bonus30 !== undefined && engine.run.opsPerSecond > 0 ? bonus30.run.opsPerSecond / engine.run.opsPerSecond : null;
-  if (bonusRatio !== null) out(`  ratio.bonus30_vs_plain = ${bonusRatio.toFixed(3)} (engine.postgres.bonus30 ops/s / engine.postgres ops/s; wagering costs ${((1 - bonusRatio) * 100).toFixed(1)}% of throughput)`);
+  const engineRatios = ratiosOf(rounds, 'engine.postgres', 'baseline.row_lock.postgres');
+  const ratio = median(engineRatios);
+  if (ratio !== null) out(`  ratio.engine_vs_row_lock = ${ratio.toFixed(1)}× (engine.postgres ops/s / baseline.row_lock.postgres ops/s, same round${roundsNote(engineRatios, 1)})`);
+  const bonusRatios = ratiosOf(rounds, 'engine.postgres.bonus30', 'engine.postgres');
+  const bonusRatio = median(bonusRatios);
+  if (bonusRatio !== null) {
+    out(
+      `  ratio.bonus30_vs_plain = ${bonusRatio.toFixed(3)} (engine.postgres.bonus30 ops/s / engine.postgres ops/s, same round${roundsNote(bonusRatios, 3)}; ` +
+        `wagering costs ${((1 - bonusRatio) * 100).toFixed(1)}% of throughput)`,
+    );
+  }
 
   if (options.json) {
-    for (const { name, run, ledgerProblems } of results) {
+    for (const name of selected) {
+      const runs = rounds.map((turn) => turn.get(name)).filter((result) => result !== undefined);
+      const { run, ledgerProblems } = medianRun(runs);
       const refused = Object.values(run.refused).reduce((sum, count) => sum + count, 0);
       console.log(
         JSON.stringify({
@@ -474,14 +487,43 @@ async function main(): Promise<void> {
           p99_ms: round(run.p99, 3),
           ops: run.ops,
           refused,
-          ledger_ok: ledgerProblems === 0,
+          ledger_ok: runs.every((result) => result.ledgerProblems === 0) && ledgerProblems === 0,
+          ...(runs.length > 1 ? { rounds: runs.length, ops_per_s_each: runs.map((result) => round(result.run.opsPerSecond, 1)) } : {}),
         }),
       );
     }
-    if (ratio !== null) console.log(JSON.stringify({ name: 'ratio.engine_vs_row_lock', value: round(ratio, 2) }));
-    if (bonusRatio !== null) console.log(JSON.stringify({ name: 'ratio.bonus30_vs_plain', value: round(bonusRatio, 3) }));
+    if (ratio !== null) console.log(JSON.stringify({ name: 'ratio.engine_vs_row_lock', value: round(ratio, 2), ...(engineRatios.length > 1 ? { each: engineRatios.map((value) => round(value, 2)) } : {}) }));
+    if (bonusRatio !== null) console.log(JSON.stringify({ name: 'ratio.bonus30_vs_plain', value: round(bonusRatio, 3), ...(bonusRatios.length > 1 ? { each: bonusRatios.map((value) => round(value, 3)) } : {}) }));
   }
   if (results.some((result) => result.ledgerProblems > 0)) process.exitCode = 1;
+}
+
+/** numerator ÷ denominator ops/s for every round that ran both. */
+function ratiosOf(rounds: readonly Map<VariantName, VariantResult>[], numerator: VariantName, denominator: VariantName): number[] {
+  return rounds.flatMap((turn) => {
+    const top = turn.get(numerator);
+    const bottom = turn.get(denominator);
+    return top !== undefined && bottom !== undefined && bottom.run.opsPerSecond > 0 ? [top.run.opsPerSecond / bottom.run.opsPerSecond] : [];
+  });
+}
+
+function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((left, right) => left - right);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? null) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/** The run with the median ops/s (the lower middle one for an even count). */
+function medianRun(runs: readonly VariantResult[]): VariantResult {
+  const sorted = [...runs].sort((left, right) => left.run.opsPerSecond - right.run.opsPerSecond);
+  const chosen = sorted[Math.floor((sorted.length - 1) / 2)];
+  if (chosen === undefined) throw new Error('invariant violated: a selected variant ran');
+  return chosen;
+}
+
+function roundsNote(values: readonly number[], digits: number): string {
+  return values.length > 1 ? `; median of ${values.length} rounds: ${values.map((value) => value.toFixed(digits)).join(', ')}` : '';
 }
 
 main().catch((error: unknown) => {

@@ -35,13 +35,20 @@ export function replayRound(transactions: readonly RoundTransaction[]): Round {
   return round;
 }
 
+/** What one round holds for a grant: whether it keeps the grant open, and what it adds to its wagering. */
+export interface RoundWagering {
+  readonly open: boolean;
+  readonly contribution: bigint;
+}
+
 /**
- * Whether a round keeps a grant's bonus alive: replays the round in ledger order the way the
- * wallet machine moves the grant's open rounds (a bet staked partly from the bonus opens it, a
- * win closes it, a rollback closes it when no other standing bonus-funded stake of the grant is
- * left). The store keeps no copy of the set; it is rebuilt from the rounds when a player loads.
+ * Replays a round in ledger order the way the wallet machine moves an active grant: a bet staked
+ * partly from the grant's bonus opens the round, a win closes it, a rollback closes it when no
+ * other standing bonus-funded stake of the grant is left; the grant's wagering holds the
+ * contributions of its bets that stand. The store keeps neither (every bet would rewrite the
+ * grant's row); both are rebuilt from the rounds when a player loads.
  */
-export function roundOpenForGrant(transactions: readonly RoundTransaction[], grantId: string): boolean {
+export function roundWagering(transactions: readonly RoundTransaction[], grantId: string): RoundWagering {
   const round = emptyRound(true);
   let open = false;
   for (const transaction of transactions) {
@@ -69,7 +76,9 @@ export function roundOpenForGrant(transactions: readonly RoundTransaction[], gra
         break;
     }
   }
-  return open;
+  let contribution = 0n;
+  for (const stake of round.bets.values()) if (!stake.rolledBack && stake.bonusGrantId === grantId) contribution += stake.contribution;
+  return { open, contribution };
 }
 
 /** The stake a stored bet (or a tombstone: a rollback that came before its bet) stands for. */

@@ -26,8 +26,12 @@ export class PartitionCache implements PartitionView {
   /** Transaction ids read from the store for this batch, found or not. */
   private readonly lookedUp = new Set<string>();
   private batchNumber = 0;
-  /** Grants that have a row in the store: later changes are updates, not inserts. */
-  private readonly storedGrants = new WeakSet<BonusGrant>();
+  /**
+   * Grants that have a row in the store, with the row's lifecycle as last written. Only a new
+   * lifecycle is an update: wagering progress alone is not written (the store rebuilds an active
+   * grant's progress from its bets when the player loads).
+   */
+  private readonly storedGrants = new WeakMap<BonusGrant, string>();
 
   constructor(private readonly limits: EngineLimits) {}
 
@@ -65,7 +69,7 @@ export class PartitionCache implements PartitionView {
     assert(currency !== undefined, `stored currency ${stored.currency} is known`);
     const wallet = { playerId: stored.playerId, currency, cash: stored.cash, bonus: stored.bonus, status: stored.status };
     const state = newPlayerState(wallet, false, stored.bonuses, stored.bonusOptIns);
-    for (const grant of stored.bonuses) this.storedGrants.add(grant);
+    for (const grant of stored.bonuses) this.storedGrants.set(grant, lifecycleOf(grant));
     this.players.set(stored.playerId, { state, versionRead: stored.version, touchedInBatch: -1 });
   }
 
@@ -106,8 +110,14 @@ export class PartitionCache implements PartitionView {
     return this.storedGrants.has(grant);
   }
 
+  /** A stored grant whose row no longer says what the grant is (its state, dates or end amounts moved). */
+  rowOutdated(grant: BonusGrant): boolean {
+    const written = this.storedGrants.get(grant);
+    return written !== undefined && written !== lifecycleOf(grant);
+  }
+
   grantsStored(grants: Iterable<BonusGrant>): void {
-    for (const grant of grants) this.storedGrants.add(grant);
+    for (const grant of grants) this.storedGrants.set(grant, lifecycleOf(grant));
   }
 
   committed(playerId: string): void {
@@ -160,4 +170,9 @@ function dropOldest<V>(map: Map<string, V>, count: number): void {
     map.delete(key);
     dropped += 1;
   }
+}
+
+/** The fields of a grant's row that only its lifecycle moves (not its wagering). */
+function lifecycleOf(grant: BonusGrant): string {
+  return `${grant.state} ${grant.activatedAt} ${grant.expiresAt} ${grant.endedAt} ${grant.convertedAmount} ${grant.forfeitedAmount}`;
 }

@@ -228,7 +228,7 @@ export class PartitionWriter {
       entries,
       refusals,
       newBonuses: [...bonuses].filter((grant) => !this.cache.isStored(grant)),
-      changedBonuses: [...bonuses].filter((grant) => this.cache.isStored(grant)),
+      changedBonuses: [...bonuses].filter((grant) => this.cache.rowOutdated(grant)),
       events: latestProgressOnly(events),
       committedAt: now,
     });

@@ -31,9 +31,9 @@ export class BonusStore {
 
   async grantsOf(playerId: string): Promise<GrantRow[]> {
     return this.client.query<GrantRow>(
-      `SELECT grant_id, campaign_id, state, amount::text, deposit_amount::text, required::text, progress::text, converted_amount::text,
-              forfeited_amount::text, granted_at, activated_at, expires_at, ended_at
-       FROM bonus_grants WHERE player_id = $1 ORDER BY position DESC`,
+      `SELECT grant_id, campaign_id, state, amount::text, deposit_amount::text, required::text, progress_now::text AS progress,
+              converted_amount::text, forfeited_amount::text, granted_at, activated_at, expires_at, ended_at
+       FROM bonus_grants_now WHERE player_id = $1 ORDER BY position DESC`,
       [playerId],
     );
   }
@@ -41,8 +41,8 @@ export class BonusStore {
   async campaignTotals(campaignId: string): Promise<CampaignTotals> {
     const rows = await this.client.query<{ state: string; grants: string; granted: string; converted: string; forfeited: string; progress: string }>(
       `SELECT state, count(*)::text AS grants, sum(amount)::text AS granted, sum(converted_amount)::text AS converted,
-              sum(forfeited_amount)::text AS forfeited, sum(progress)::text AS progress
-       FROM bonus_grants WHERE campaign_id = $1 GROUP BY state`,
+              sum(forfeited_amount)::text AS forfeited, sum(progress_now)::text AS progress
+       FROM bonus_grants_now WHERE campaign_id = $1 GROUP BY state`,
       [campaignId],
     );
     const byState: Record<string, number> = {};

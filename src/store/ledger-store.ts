@@ -3,7 +3,7 @@ import type { DomainEvent } from '../core/effects.js';
 import type { Entry, Refusal } from '../core/wallet-machine.js';
 import { termsFromJson, type TermsJson } from './campaign-json.js';
 import { commitStatement } from './commit-statement.js';
-import { roundOpenForGrant } from '../core/history.js';
+import { roundWagering } from '../core/history.js';
 import { roundKey } from '../core/player.js';
 import type { PlayerStatus, TransactionKind, TransactionRecord } from '../core/player.js';
 import type { SqlClient } from './sql-client.js';
@@ -150,26 +150,26 @@ export class LedgerStore {
     );
     const byPlayer = new Map<string, BonusGrant[]>();
     for (const row of grants) byPlayer.set(row.player_id, [...(byPlayer.get(row.player_id) ?? []), toGrant(row)]);
-    await this.loadOpenRounds([...byPlayer.values()].flat().filter((grant) => grant.state === 'active'));
+    await this.loadWagering([...byPlayer.values()].flat().filter((grant) => grant.state === 'active'));
     return rows.map((row) => toWallet(row, byPlayer.get(row.player_id) ?? []));
   }
 
   /**
-   * Rebuilds the active grants' open rounds from the rounds they staked bonus money in. Kept out
-   * of the grant row: a set that every bonus-funded bet changes would be rewritten with each one
-   * (and grows with every round never settled by a win).
+   * Rebuilds the active grants' wagering from the rounds of their bets: the rounds still open
+   * with a bonus-funded stake, and the progress (the contributions of the bets that stand). The
+   * grant row holds neither while the grant is active: every bet would rewrite it.
    */
-  private async loadOpenRounds(active: readonly BonusGrant[]): Promise<void> {
+  private async loadWagering(active: BonusGrant[]): Promise<void> {
     if (active.length === 0) return;
     const rows = await this.client.query<TransactionRow>(
       `SELECT ${transactionColumns} FROM transactions t
        WHERE (t.player_id, t.source, t.round_id) IN (
          SELECT b.player_id, b.source, b.round_id FROM transactions b
            JOIN unnest($1::text[], $2::text[]) AS g(player_id, grant_id) ON b.player_id = g.player_id AND b.bonus_grant_id = g.grant_id
-         WHERE b.bonus_delta < 0)
+         WHERE b.kind = 'bet')
        ORDER BY t.ledger_id`,
       [active.map((grant) => grant.playerId), active.map((grant) => grant.grantId)],
-      'croupier_load_open_rounds',
+      'croupier_load_wagering',
     );
     const roundsByPlayer = new Map<string, Map<string, StoredTransaction[]>>();
     for (const transaction of rows.map(toTransaction)) {
@@ -180,8 +180,11 @@ export class LedgerStore {
       rounds.set(key, [...(rounds.get(key) ?? []), transaction]);
     }
     for (const grant of active) {
+      grant.progress = 0n;
       for (const [key, transactions] of roundsByPlayer.get(grant.playerId) ?? []) {
-        if (roundOpenForGrant(transactions, grant.grantId)) grant.openRounds.add(key);
+        const { open, contribution } = roundWagering(transactions, grant.grantId);
+        if (open) grant.openRounds.add(key);
+        grant.progress += contribution;
       }
     }
   }

@@ -66,6 +66,15 @@ describe('bonus API', () => {
     }
     const progressed = await call('GET', '/v1/players/ann/bonuses');
     expect(progressed.body.items?.[0]).toMatchObject({ state: 'active', wagering: { progress: '5500', required: '20000', percent: 27.5 } });
+    // A rolled-back bet no longer counts (the list reads the committed bets, like the engine).
+    const extra = await croupier.execute({ kind: 'bet', source: 'acme', transactionId: 'b0', playerId: 'ann', roundId: 'r0', gameId: 'starburst', amount: '1000', currency: 'EUR' });
+    expect(extra.ok).toBe(true);
+    expect((await call('GET', '/v1/players/ann/bonuses')).body.items?.[0]).toMatchObject({ wagering: { progress: '6500' } });
+    expect((await call('GET', '/v1/campaigns/welcome/stats')).body).toMatchObject({ grants: { active: 1 }, amounts: { wagered_progress: '6500' } });
+    const undone = await croupier.execute({ kind: 'rollback', source: 'acme', transactionId: 'rb0', playerId: 'ann', roundId: 'r0', referenceTransactionId: 'b0', unknownBet: 'ok' });
+    expect(undone.ok).toBe(true);
+    expect((await call('GET', '/v1/players/ann/bonuses')).body.items?.[0]).toMatchObject({ wagering: { progress: '5500' } });
+    expect((await call('GET', '/v1/players/ann')).body.active_bonus).toMatchObject({ progress: '5500' });
     const tooBig = await croupier.execute({ kind: 'bet', source: 'acme', transactionId: 'b3', playerId: 'ann', roundId: 'b3', gameId: 'starburst', amount: '5001', currency: 'EUR' });
     expect(tooBig).toMatchObject({ ok: false, code: 'MAX_BET_EXCEEDED' });
 

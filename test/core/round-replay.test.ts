@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { replayRound, roundOpenForGrant, type RoundTransaction } from '../../src/core/history.js';
+import { replayRound, roundWagering, type RoundTransaction } from '../../src/core/history.js';
 
 function bet(transactionId: string, fromBonus: bigint, bonusGrantId: string | null = 'g1', fromCash = 0n): RoundTransaction {
   return { kind: 'bet', transactionId, amount: fromBonus + fromCash, cashAmount: fromCash, bonusAmount: fromBonus, referenceTransactionId: null, bonusGrantId, contribution: fromBonus + fromCash };
@@ -21,6 +21,10 @@ describe('a round replayed from the store', () => {
     expect(round.bets.get('b2')).toMatchObject({ fromCash: 3n, rolledBack: false });
   });
 });
+
+function roundOpenForGrant(transactions: readonly RoundTransaction[], grantId: string): boolean {
+  return roundWagering(transactions, grantId).open;
+}
 
 describe('whether a round keeps a grant open (the wallet machine’s open rounds, rebuilt)', () => {
   it('opens with a stake partly from the grant’s bonus and closes with a win', () => {
@@ -48,5 +52,19 @@ describe('whether a round keeps a grant open (the wallet machine’s open rounds
 
   it('opens again with a bonus-funded bet after a win (a later bet in a paid round)', () => {
     expect(roundOpenForGrant([bet('b1', 5n), win('w1'), bet('b2', 1n)], 'g1')).toBe(true);
+  });
+});
+
+describe('what a round adds to a grant’s wagering (its progress, rebuilt)', () => {
+  it('sums the contributions of the grant’s standing bets, cash-funded ones included', () => {
+    expect(roundWagering([bet('b1', 5n), bet('b2', 0n, 'g1', 4n), bet('b3', 7n, 'g0')], 'g1').contribution).toBe(9n);
+  });
+
+  it('drops a rolled-back bet once, whatever the number of rollback ids', () => {
+    expect(roundWagering([bet('b1', 5n), bet('b2', 3n), rollback('r1', 'b1'), rollback('r2', 'b1')], 'g1').contribution).toBe(3n);
+  });
+
+  it('keeps the contributions of a round settled by a win', () => {
+    expect(roundWagering([bet('b1', 5n), win('w1')], 'g1')).toEqual({ open: false, contribution: 5n });
   });
 });
