@@ -13,8 +13,7 @@
  * same ids and parameters and checks the ledger is then exactly the whole attempted workload.
  * Set CRASH_SEED to replay a run (the seed is printed).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCroupier, type Croupier } from '../src/croupier.js';
 import {
@@ -26,9 +25,9 @@ import {
   crashPartitionCount,
   crashPlayers,
   initialDepositId,
-  type CrashLine,
   type CrashOp,
 } from './support/crash-ops.js';
+import { loadThenKill } from './support/crash-parent.js';
 import { dropSchema, freshSchema, postgresUrl, requirePostgres } from './support/stores.js';
 
 const postgresUp = await requirePostgres('crash test');
@@ -37,75 +36,6 @@ const playerCount = 120;
 const inFlight = 400;
 const acksBeforeKillMin = 2_000;
 const ackWaitMs = 60_000;
-const exitWaitMs = 10_000;
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const childScript = fileURLToPath(new URL('./support/crash-child.ts', import.meta.url));
-
-interface Ack {
-  readonly i: number;
-  readonly id: string;
-  readonly kind: string;
-  readonly player: string;
-  readonly amount: string;
-}
-
-/** What the parent read from the child, complete lines only. */
-class ChildLog {
-  attempted = 0;
-  readonly acks = new Map<number, Ack>();
-  readonly refusals: { i: number; code: string; message: string }[] = [];
-  ready = false;
-  stderr = '';
-  /** Bytes after the last newline when stdout closed: a line cut by the kill, ignored. */
-  cutLine = '';
-  private pending = '';
-  private readonly waiters: (() => void)[] = [];
-
-  feed(chunk: string): void {
-    const lines = (this.pending + chunk).split('\n');
-    this.pending = lines.pop() ?? '';
-    for (const text of lines) this.line(JSON.parse(text) as CrashLine);
-    for (const waiter of this.waiters.splice(0)) waiter();
-  }
-
-  end(): void {
-    this.cutLine = this.pending;
-    this.pending = '';
-  }
-
-  changed(): Promise<void> {
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  private line(line: CrashLine): void {
-    switch (line.t) {
-      case 'ready':
-        this.ready = true;
-        break;
-      case 'try':
-        this.attempted = Math.max(this.attempted, line.to);
-        break;
-      case 'ack':
-        if (line.i >= this.attempted) throw new Error(`ack for op ${line.i} before its try line`);
-        if (this.acks.has(line.i)) throw new Error(`op ${line.i} acked twice`);
-        this.acks.set(line.i, line);
-        break;
-      case 'refused':
-        this.refusals.push(line);
-        break;
-    }
-  }
-}
-
-function waitForExit(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`child ${child.pid} did not exit within ${exitWaitMs} ms`)), exitWaitMs);
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal });
-    });
-  });
-}
 
 interface TransactionRow {
   source: string;
@@ -210,42 +140,20 @@ describe.skipIf(!postgresUp)('crash: SIGKILL under load on PostgreSQL', () => {
     await setup.close();
 
     // Load, then SIGKILL.
-    const log = new ChildLog();
-    const running = spawn(process.execPath, ['--import', 'tsx', childScript], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const { log, signal, acksAtKill, attemptedAtKill, acked, attempted } = await loadThenKill({
+      script: 'test/support/crash-child.ts',
       env: {
-        ...process.env,
         CRASH_DATABASE_URL: postgresUrl,
         CRASH_SCHEMA: schema,
         CRASH_SEED: String(seed),
         CRASH_PLAYERS: String(playerCount),
         CRASH_IN_FLIGHT: String(inFlight),
       },
+      killAfterAcks,
+      ackWaitMs,
+      spawned: (spawned) => (child = spawned),
     });
-    child = running;
-    const exited = waitForExit(running);
-    exited.catch(() => undefined);
-    running.stdout?.setEncoding('utf8').on('data', (chunk: string) => log.feed(chunk));
-    running.stdout?.on('end', () => log.end());
-    running.stderr?.setEncoding('utf8').on('data', (chunk: string) => (log.stderr += chunk));
-    let early: { code: number | null; signal: NodeJS.Signals | null } | null = null;
-    void exited.then((status) => (early = status));
-
-    const deadline = Date.now() + ackWaitMs;
-    while (log.acks.size < killAfterAcks) {
-      if (early !== null) throw new Error(`the child exited before the kill (${JSON.stringify(early)}): ${log.stderr}`);
-      if (Date.now() > deadline) throw new Error(`only ${log.acks.size} acks within ${ackWaitMs} ms: ${log.stderr}`);
-      await Promise.race([log.changed(), new Promise((resolve) => setTimeout(resolve, 200))]);
-    }
-    const acksAtKill = log.acks.size;
-    const attemptedAtKill = log.attempted;
-    expect(running.kill('SIGKILL')).toBe(true);
-    const status = await exited;
-    expect(status.signal, `the child died of the SIGKILL: ${log.stderr}`).toBe('SIGKILL');
-    // Lines already in the pipe when the child died were written after their ack: they count.
-    const acked = new Map(log.acks);
-    const attempted = log.attempted;
+    expect(signal, `the child died of the SIGKILL: ${log.stderr}`).toBe('SIGKILL');
     say(
       `killed with ${acksAtKill} acks read (${attemptedAtKill - acksAtKill} in flight); after draining the pipe: ` +
         `${acked.size} acks of ${attempted} attempted ops, cut line ${JSON.stringify(log.cutLine)}`,
