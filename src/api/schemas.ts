@@ -195,5 +195,10 @@ export const CampaignStats = Type.Object({
   campaign_id: Id,
   grants: Type.Object({ granted: Type.Integer(), queued: Type.Integer(), active: Type.Integer(), completed: Type.Integer(), forfeited: Type.Integer(), expired: Type.Integer(), depleted: Type.Integer(), cancelled: Type.Integer() }),
   conversion_rate: Type.Union([Type.Number(), Type.Null()], { description: 'completed ÷ ended grants' }),
-  amounts: Type.Object({ granted: MinorUnits, converted: MinorUnits, forfeited: MinorUnits, wagered_progress: MinorUnits }),
+  amounts: Type.Object({
+    granted: MinorUnits,
+    converted: MinorUnits,
+    forfeited: MinorUnits,
+    wagered_by_ended: Type.String({ pattern: '^-?[0-9]+$', description: 'wagering done by the grants that have ended; an active grant’s live progress is on its player’s bonus list' }),
+  }),
 });

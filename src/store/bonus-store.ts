@@ -1,4 +1,4 @@
-import type { BonusState } from '../core/bonus/grant.js';
+import { endStates, type BonusState } from '../core/bonus/grant.js';
 import type { SqlClient } from './sql-client.js';
 
 export interface GrantRow {
@@ -22,6 +22,7 @@ export interface CampaignTotals {
   readonly granted: bigint;
   readonly converted: bigint;
   readonly forfeited: bigint;
+  /** Wagering done by the ended grants. */
   readonly progress: bigint;
 }
 
@@ -41,8 +42,8 @@ export class BonusStore {
   async campaignTotals(campaignId: string): Promise<CampaignTotals> {
     const rows = await this.client.query<{ state: string; grants: string; granted: string; converted: string; forfeited: string; progress: string }>(
       `SELECT state, count(*)::text AS grants, sum(amount)::text AS granted, sum(converted_amount)::text AS converted,
-              sum(forfeited_amount)::text AS forfeited, sum(progress_now)::text AS progress
-       FROM bonus_grants_now WHERE campaign_id = $1 GROUP BY state`,
+              sum(forfeited_amount)::text AS forfeited, sum(progress)::text AS progress
+       FROM bonus_grants WHERE campaign_id = $1 GROUP BY state`,
       [campaignId],
     );
     const byState: Record<string, number> = {};
@@ -55,7 +56,8 @@ export class BonusStore {
       granted += BigInt(row.granted);
       converted += BigInt(row.converted);
       forfeited += BigInt(row.forfeited);
-      progress += BigInt(row.progress);
+      // An active grant's row does not follow its wagering (rebuilt from its bets, too costly over a whole campaign).
+      if (endStates.has(row.state as BonusState)) progress += BigInt(row.progress);
     }
     return { byState, granted, converted, forfeited, progress };
   }

@@ -177,7 +177,9 @@ export class LedgerStore {
       const rounds = roundsByPlayer.get(transaction.playerId) ?? new Map<string, StoredTransaction[]>();
       roundsByPlayer.set(transaction.playerId, rounds);
       const key = roundKey(transaction.source, transaction.roundId);
-      rounds.set(key, [...(rounds.get(key) ?? []), transaction]);
+      const round = rounds.get(key);
+      if (round === undefined) rounds.set(key, [transaction]);
+      else round.push(transaction);
     }
     for (const grant of active) {
       grant.progress = 0n;

@@ -70,7 +70,7 @@ describe('bonus API', () => {
     const extra = await croupier.execute({ kind: 'bet', source: 'acme', transactionId: 'b0', playerId: 'ann', roundId: 'r0', gameId: 'starburst', amount: '1000', currency: 'EUR' });
     expect(extra.ok).toBe(true);
     expect((await call('GET', '/v1/players/ann/bonuses')).body.items?.[0]).toMatchObject({ wagering: { progress: '6500' } });
-    expect((await call('GET', '/v1/campaigns/welcome/stats')).body).toMatchObject({ grants: { active: 1 }, amounts: { wagered_progress: '6500' } });
+    expect((await call('GET', '/v1/campaigns/welcome/stats')).body).toMatchObject({ grants: { active: 1 }, amounts: { wagered_by_ended: '0' } });
     const undone = await croupier.execute({ kind: 'rollback', source: 'acme', transactionId: 'rb0', playerId: 'ann', roundId: 'r0', referenceTransactionId: 'b0', unknownBet: 'ok' });
     expect(undone.ok).toBe(true);
     expect((await call('GET', '/v1/players/ann/bonuses')).body.items?.[0]).toMatchObject({ wagering: { progress: '5500' } });
@@ -86,7 +86,7 @@ describe('bonus API', () => {
     expect((await call('GET', '/v1/players/ann')).body.active_bonus).toBeNull();
 
     const stats = await call('GET', '/v1/campaigns/welcome/stats');
-    expect(stats.body).toMatchObject({ grants: { granted: 1, completed: 1, active: 0 }, conversion_rate: 1, amounts: { granted: '10000' } });
+    expect(stats.body).toMatchObject({ grants: { granted: 1, completed: 1, active: 0 }, conversion_rate: 1, amounts: { granted: '10000', wagered_by_ended: '20500' } });
     expect(await croupier.verifyLedger()).toEqual([]);
   });
 

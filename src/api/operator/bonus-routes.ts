@@ -72,7 +72,7 @@ export async function bonusRoutes(app: FastifyInstance, options: { croupier: Cro
       campaign_id: campaignId,
       grants: { granted, queued: count('queued'), active: count('active'), completed: count('completed'), forfeited: count('forfeited'), expired: count('expired'), depleted: count('depleted'), cancelled: count('cancelled') },
       conversion_rate: ended === 0 ? null : Math.round((count('completed') / ended) * 10_000) / 10_000,
-      amounts: { granted: String(totals.granted), converted: String(totals.converted), forfeited: String(totals.forfeited), wagered_progress: String(totals.progress) },
+      amounts: { granted: String(totals.granted), converted: String(totals.converted), forfeited: String(totals.forfeited), wagered_by_ended: String(totals.progress) },
     };
   });
 

@@ -1,7 +1,7 @@
 -- An active grant's open rounds and wagering progress are rebuilt from its bets when a player
 -- loads, instead of being rewritten in the grant row by every bet. This index finds those bets.
 ALTER TABLE bonus_grants DROP COLUMN open_rounds;
-CREATE INDEX transactions_grant_bets ON transactions (player_id, bonus_grant_id) WHERE bonus_grant_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS transactions_grant_bets ON transactions (player_id, bonus_grant_id) WHERE kind = 'bet' AND bonus_grant_id IS NOT NULL;
 
 -- The grants as the operator sees them: an active grant's progress is the contributions of its
 -- bets that were not rolled back (what the engine holds); an ended grant's is its row's.
