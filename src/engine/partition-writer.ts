@@ -220,6 +220,8 @@ export class PartitionWriter {
     }
     if (uncertain.size > 0) return uncertain;
     const wallets = [...changed].map((playerId) => this.walletWrite(playerId));
+    const newBonuses = [...bonuses].filter((grant) => !this.cache.isStored(grant));
+    const changedBonuses = [...bonuses].filter((grant) => this.cache.rowOutdated(grant));
     const started = performance.now();
     await this.store.commit({
       lease: this.lease,
@@ -227,15 +229,16 @@ export class PartitionWriter {
       wallets,
       entries,
       refusals,
-      newBonuses: [...bonuses].filter((grant) => !this.cache.isStored(grant)),
-      changedBonuses: [...bonuses].filter((grant) => this.cache.rowOutdated(grant)),
+      newBonuses,
+      changedBonuses,
       events: latestProgressOnly(events),
       committedAt: now,
     });
     this.hooks.onBatch?.(this.partition, batch.length, performance.now() - started);
     this.nextLedgerSeq = sequence;
     for (const playerId of changed) this.cache.committed(playerId);
-    this.cache.grantsStored(bonuses);
+    // The other changed grants moved only their wagering: their rows still say what they are.
+    this.cache.grantsStored([...newBonuses, ...changedBonuses]);
     for (const { command } of batch) this.cache.touch(command.playerId);
     batch.forEach((pending, index) => pending.resolve(outcomes[index] as Outcome));
     return uncertain;

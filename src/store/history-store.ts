@@ -1,20 +1,12 @@
-import type { TransactionKind } from '../core/player.js';
+import type { TransactionRecord } from '../core/player.js';
 import type { SqlClient } from './sql-client.js';
+import { recordColumns, recordOf, type RecordRow } from './transaction-row.js';
 
 /** A committed transaction as the operator API shows it. */
-export interface HistoryItem {
+export interface HistoryItem extends TransactionRecord {
   readonly ledgerId: bigint;
-  readonly source: string;
-  readonly transactionId: string;
-  readonly playerId: string;
-  readonly kind: TransactionKind;
-  readonly amount: bigint;
-  readonly currency: string;
   readonly cashDelta: bigint;
   readonly bonusDelta: bigint;
-  readonly roundId: string | null;
-  readonly gameId: string | null;
-  readonly referenceTransactionId: string | null;
   readonly createdAt: Date;
 }
 
@@ -42,39 +34,12 @@ export class HistoryStore {
   }
 }
 
-const columns = `ledger_id::text, source, transaction_id, player_id, kind, amount::text, currency, cash_delta::text,
-  bonus_delta::text, round_id, game_id, reference_transaction_id, created_at`;
+const columns = `${recordColumns('transactions')}, transactions.created_at`;
 
-interface HistoryRow {
-  ledger_id: string;
-  source: string;
-  transaction_id: string;
-  player_id: string;
-  kind: TransactionKind;
-  amount: string;
-  currency: string;
-  cash_delta: string;
-  bonus_delta: string;
-  round_id: string | null;
-  game_id: string | null;
-  reference_transaction_id: string | null;
+interface HistoryRow extends RecordRow {
   created_at: Date | string;
 }
 
 function toItem(row: HistoryRow): HistoryItem {
-  return {
-    ledgerId: BigInt(row.ledger_id),
-    source: row.source,
-    transactionId: row.transaction_id,
-    playerId: row.player_id,
-    kind: row.kind,
-    amount: BigInt(row.amount),
-    currency: row.currency,
-    cashDelta: BigInt(row.cash_delta),
-    bonusDelta: BigInt(row.bonus_delta),
-    roundId: row.round_id,
-    gameId: row.game_id,
-    referenceTransactionId: row.reference_transaction_id,
-    createdAt: new Date(row.created_at),
-  };
+  return { ...recordOf(row), cashDelta: BigInt(row.cash_delta), bonusDelta: BigInt(row.bonus_delta), createdAt: new Date(row.created_at) };
 }

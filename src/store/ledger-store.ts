@@ -3,9 +3,10 @@ import type { DomainEvent } from '../core/effects.js';
 import type { Entry, Refusal } from '../core/wallet-machine.js';
 import { termsFromJson, type TermsJson } from './campaign-json.js';
 import { commitStatement } from './commit-statement.js';
+import { recordColumns, recordOf, type RecordRow } from './transaction-row.js';
 import { roundWagering } from '../core/history.js';
 import { roundKey } from '../core/player.js';
-import type { PlayerStatus, TransactionKind, TransactionRecord } from '../core/player.js';
+import type { PlayerStatus, TransactionRecord } from '../core/player.js';
 import type { SqlClient } from './sql-client.js';
 
 export interface StoredWallet {
@@ -240,9 +241,7 @@ export function isTransactionIdConflict(error: unknown): boolean {
   return code === '23505' && typeof message === 'string' && (message.includes('transactions_source_id') || message.includes('bonus_grants_pkey'));
 }
 
-const transactionColumns = `t.ledger_id::text, t.source, t.transaction_id, t.player_id, t.kind, t.amount::text,
-  t.cash_delta::text, t.bonus_delta::text, t.currency, t.round_id, t.game_id, t.reference_transaction_id,
-  t.bonus_grant_id, t.contribution::text`;
+const transactionColumns = `${recordColumns('t')}, t.bonus_grant_id, t.contribution::text`;
 
 const grantColumns = `player_id, grant_id, position, state, amount::text, deposit_amount::text, required::text, progress::text,
   converted_amount::text, forfeited_amount::text, terms,
@@ -314,39 +313,18 @@ function toGrant(row: GrantRow): BonusGrant {
   };
 }
 
-interface TransactionRow {
-  ledger_id: string;
-  source: string;
-  transaction_id: string;
-  player_id: string;
-  kind: TransactionKind;
-  amount: string;
-  cash_delta: string;
-  bonus_delta: string;
+interface TransactionRow extends RecordRow {
   bonus_grant_id: string | null;
   contribution: string;
-  currency: string;
-  round_id: string | null;
-  game_id: string | null;
-  reference_transaction_id: string | null;
 }
 
 function toTransaction(row: TransactionRow): StoredTransaction {
   return {
-    ledgerId: BigInt(row.ledger_id),
-    source: row.source,
-    transactionId: row.transaction_id,
-    playerId: row.player_id,
-    kind: row.kind,
-    amount: BigInt(row.amount),
+    ...recordOf(row),
     cashAmount: magnitude(BigInt(row.cash_delta)),
     bonusAmount: magnitude(BigInt(row.bonus_delta)),
     bonusGrantId: row.bonus_grant_id,
     contribution: BigInt(row.contribution),
-    currency: row.currency,
-    roundId: row.round_id,
-    gameId: row.game_id,
-    referenceTransactionId: row.reference_transaction_id,
   };
 }
 
