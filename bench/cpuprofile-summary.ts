@@ -2,7 +2,10 @@
  * Summarises V8 .cpuprofile files (from `node --cpu-prof`): self time by function + file, self
  * time by file / package, and inclusive (total) time by function, largest first.
  *
- *   npx tsx bench/cpuprofile-summary.ts /tmp/prof/*.cpuprofile [--top 30]
+ *   npx tsx bench/cpuprofile-summary.ts /tmp/prof/*.cpuprofile [--top 30] [--from S] [--to S]
+ *
+ * --from / --to keep the samples taken between those seconds after the profile started (a
+ * steady phase of a benchmark, without start-up and seeding).
  */
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
@@ -35,9 +38,17 @@ const program = new Command()
     if (!Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError('must be a positive integer');
     return value;
   }, 30)
+  .option('--from <s>', 'first second of the profile to count', seconds, 0)
+  .option('--to <s>', 'last second of the profile to count', seconds, Number.POSITIVE_INFINITY)
   .parse(process.argv);
 
-const { top } = program.opts<{ top: number }>();
+function seconds(text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0) throw new InvalidArgumentError('must be a number of seconds ≥ 0');
+  return value;
+}
+
+const { top, from, to } = program.opts<{ top: number; from: number; to: number }>();
 
 /** Shortens a file URL to something readable: the package name, or the path inside the project. */
 function place(url: string): string {
@@ -71,8 +82,11 @@ for (const file of program.args) {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfByNode = new Map<number, number>();
   let total = 0;
+  let elapsed = 0;
   profile.samples.forEach((id, index) => {
     const delta = profile.timeDeltas[index] ?? 0;
+    elapsed += delta;
+    if (elapsed < from * 1e6 || elapsed > to * 1e6) return;
     selfByNode.set(id, (selfByNode.get(id) ?? 0) + delta);
     total += delta;
   });

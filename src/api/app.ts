@@ -5,6 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
 import type { Croupier } from '../croupier.js';
 import { HistoryStore } from '../store/history-store.js';
+import { AccessLog } from './access-log.js';
 import { healthRoutes } from './health-routes.js';
 import { operatorRoutes } from './operator/operator-routes.js';
 import { providerRoutes } from './provider/provider-routes.js';
@@ -43,8 +44,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestTimeout: httpLimits.requestTimeoutMs,
     keepAliveTimeout: httpLimits.keepAliveTimeoutMs,
     requestIdHeader: 'x-request-id',
-    // One access line per request (onResponse below) instead of Fastify's two; no headers, no bodies.
-    disableRequestLogging: true,
+    logController: new AccessLog(),
     // Ids in paths may be 128 characters (Fastify's default allows 100).
     routerOptions: { maxParamLength: 256 },
     // Refusals Fastify makes before routing (bad URL encoding, ...) keep the one error shape.
@@ -70,11 +70,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
     done(null, payload);
-  });
-
-  app.addHook('onResponse', (request, reply, done) => {
-    request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
-    done();
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

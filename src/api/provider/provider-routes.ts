@@ -42,8 +42,9 @@ export async function providerRoutes(app: FastifyInstance, options: ProviderRout
     return undefined;
   });
 
+  // One object shape whether or not a transaction id is answered (the serialiser leaves out undefined).
   const render = (transactionId: string | undefined) => (accepted: Accepted) => ({
-    ...(transactionId === undefined ? {} : { transaction_id: transactionId }),
+    transaction_id: transactionId,
     balance: balanceOf(accepted),
     currency: accepted.currency,
     duplicate: accepted.duplicate,
