@@ -13,6 +13,9 @@
  *     connections, pipelining off, signing every request.
  * Phases, each a warm-up and a measured window:
  *   http.ceiling.fastify         closed loop, `--connections` in flight, against the ceiling
+ *   http.bet.no_engine           (only with --only …,http) the same bets against Croupier's HTTP app
+ *                                over an engine that answers at once (bench/lib/http-no-engine-server.ts):
+ *                                the HTTP layer's share of the cost
  *   http.bet.postgres            closed loop, `--connections` in flight, POST /v1/provider/bet
  *   http.bet.postgres.half_peak  open loop at half of the rate measured just before
  * and ratio.bet_vs_http_ceiling = bet ops/s ÷ ceiling ops/s. Targets: ratio ≥ 0.5, p99 ≤ 25 ms at
@@ -27,11 +30,13 @@ import { openPostgres } from '../src/store/postgres-client.js';
 import { verifyLedger } from '../src/store/verify-ledger.js';
 import { clientPortsOf, cpuPoint, cpuSplit, machineTicks, type CpuPoint, type CpuSplit } from './lib/http-cpu.js';
 import type { LoadConfig, LoadResult } from './lib/http-load.js';
-import { runLoad, startCeiling, startCroupier, stop, type Child } from './lib/http-processes.js';
+import { runLoad, startCeiling, startCroupier, startNoEngine, stop, type Child } from './lib/http-processes.js';
 import { round } from './lib/stats.js';
 
-const phaseNames = ['ceiling', 'bet', 'half'] as const;
+const phaseNames = ['ceiling', 'http', 'bet', 'half'] as const;
 type PhaseName = (typeof phaseNames)[number];
+/** `http` (the HTTP layer alone) runs only when asked for with --only. */
+const defaultPhases: readonly PhaseName[] = ['ceiling', 'bet', 'half'];
 const loadSecondsMax = 120;
 
 
@@ -49,7 +54,7 @@ const program = new Command()
   .option('--seed <n>', 'PRNG seed of the load generator', positiveInt, 42)
   .option('--json', 'one JSON object per line on stdout (the table goes to stderr)', false)
   .option('--database-url <url>', 'PostgreSQL', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test')
-  .addOption(new Option('--only <phases>', `phases to run (${phaseNames.join(', ')}); half needs bet`).argParser(namesFrom(phaseNames, 'phase')))
+  .addOption(new Option('--only <phases>', `phases to run (${phaseNames.join(', ')}; default ${defaultPhases.join(', ')}); half needs bet`).argParser(namesFrom(phaseNames, 'phase')))
   .option('--partitions <n>', 'service: CROUPIER_PARTITIONS; 0 = the service default (8). 1 measured best over HTTP on 2 cores (bigger commits; the HTTP layer, not the engine, is the limit)', nonNegativeInt, 1)
   .addOption(new Option('--pool-size <n>', 'service: CROUPIER_POOL_SIZE (unset = the service default)').argParser(positiveInt))
   .option('--log-level <level>', 'service: LOG_LEVEL (info, as shipped, logs two lines per request)', 'info')
@@ -79,7 +84,7 @@ interface Options {
 }
 
 const options = program.opts<Options>();
-const phases = options.only ?? [...phaseNames];
+const phases = options.only ?? [...defaultPhases];
 if (phases.includes('half') && !phases.includes('bet') && options.rate === undefined) program.error('--only: half runs at half the rate measured by bet; add bet');
 if (phases.length * (options.warmup + options.seconds) > loadSecondsMax) {
   program.error(`${phases.length} phases × (${options.warmup} + ${options.seconds}) s exceeds ${loadSecondsMax} s of load`);
@@ -361,6 +366,17 @@ async function main(): Promise<void> {
       }
       out(`  http.ceiling.fastify: ${results.at(-1)?.load.opsPerSecond} ops/s`);
     }
+    if (phases.includes('http')) {
+      const noEngine = await startNoEngine({ BENCH_PROVIDER: `${provider.id}:${provider.secret}`, LOG_LEVEL: options.logLevel }, startMs);
+      children.add(noEngine.child);
+      try {
+        results.push(await phase('http.bet.no_engine', admin, noEngine.child, { origin: noEngine.url, path: '/v1/provider/bet', seed: options.seed, idPrefix: `n${runTag}`, mode: 'closed' }));
+      } finally {
+        await stop(noEngine.child, stopMs);
+        children.delete(noEngine.child);
+      }
+      out(`  http.bet.no_engine: ${results.at(-1)?.load.opsPerSecond} ops/s`);
+    }
     let peakRate: number | undefined;
     if (phases.includes('bet')) {
       const peak = await phase('http.bet.postgres', admin, croupier, { origin: started.url, path: '/v1/provider/bet', seed: options.seed, idPrefix: `b${runTag}`, mode: 'closed' });
@@ -462,7 +478,7 @@ async function main(): Promise<void> {
           load_cpu: result.cpu === null ? null : round(result.cpu.processes.load ?? Number.NaN, 2),
           pg_cpu: result.cpu === null ? null : round(result.cpu.postgres ?? Number.NaN, 2),
           other_cpu: result.cpu === null ? null : round(otherCores(result.cpu) ?? Number.NaN, 2),
-          ...(result.name.startsWith('http.bet') ? { ledger_ok: ledger.ok } : {}),
+          ...(result.name.startsWith('http.bet.postgres') ? { ledger_ok: ledger.ok } : {}),
         }),
       );
     }

@@ -65,8 +65,8 @@ export const redactedPaths = ['req.headers.authorization', 'req.headers["x-signa
  * have gathered or every 250 ms, whichever comes first, and pino flushes the rest when the
  * process exits; a SIGKILL can lose the last quarter second of log lines, never a ledger entry.
  */
-export function createLogger(level: string): Logger {
-  return pino({ name: 'croupier', level, redact: redactedPaths }, pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: logFlushMs }));
+export function createLogger(level: string, fd = 1): Logger {
+  return pino({ name: 'croupier', level, redact: redactedPaths }, pino.destination({ dest: fd, sync: false, minLength: 4096, periodicFlush: logFlushMs }));
 }
 
 const logFlushMs = 250;

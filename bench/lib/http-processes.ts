@@ -145,8 +145,18 @@ export async function startCroupier(env: Record<string, string>, cpuProfDir: str
   }
 }
 
-export async function startCeiling(waitMs: number): Promise<{ child: Child; url: string }> {
-  const child = launch('ceiling', [...nodeFlags, 'bench/lib/http-ceiling-server.ts'], process.env);
+export function startCeiling(waitMs: number): Promise<{ child: Child; url: string }> {
+  return startListening('ceiling', 'bench/lib/http-ceiling-server.ts', {}, waitMs);
+}
+
+/** Croupier's HTTP app over an engine that answers at once (bench/lib/http-no-engine-server.ts). */
+export function startNoEngine(env: Record<string, string>, waitMs: number): Promise<{ child: Child; url: string }> {
+  return startListening('no-engine', 'bench/lib/http-no-engine-server.ts', env, waitMs);
+}
+
+/** Starts a script that prints {"t":"listening","url":...} on stdout once it listens. */
+async function startListening(name: string, script: string, env: Record<string, string>, waitMs: number): Promise<{ child: Child; url: string }> {
+  const child = launch(name, [...nodeFlags, script], { ...process.env, ...env });
   try {
     const url = await watchStdout(child, /"url":"(http:\/\/127\.0\.0\.1:\d+)"/, waitMs);
     return { child, url };
