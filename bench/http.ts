@@ -355,27 +355,21 @@ async function main(): Promise<void> {
     await seedPlayers(started.url);
     out(`  croupier (pid ${croupier.pid}) at ${started.url}; ${options.players} players registered and funded through the operator API in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
 
-    if (phases.includes('ceiling')) {
-      const ceiling = await startCeiling(startMs);
-      children.add(ceiling.child);
+    /** A closed-loop phase against a server started for it alone, stopped afterwards. */
+    const againstOwnServer = async (name: string, server: { child: Child; url: string }, path: string, idPrefix: string): Promise<void> => {
+      children.add(server.child);
       try {
-        results.push(await phase('http.ceiling.fastify', admin, ceiling.child, { origin: ceiling.url, path: '/bet', seed: options.seed, idPrefix: `c${runTag}`, mode: 'closed' }));
+        results.push(await phase(name, admin, server.child, { origin: server.url, path, seed: options.seed, idPrefix: `${idPrefix}${runTag}`, mode: 'closed' }));
       } finally {
-        await stop(ceiling.child, stopMs);
-        children.delete(ceiling.child);
+        await stop(server.child, stopMs);
+        children.delete(server.child);
       }
-      out(`  http.ceiling.fastify: ${results.at(-1)?.load.opsPerSecond} ops/s`);
-    }
+      out(`  ${name}: ${results.at(-1)?.load.opsPerSecond} ops/s`);
+    };
+    if (phases.includes('ceiling')) await againstOwnServer('http.ceiling.fastify', await startCeiling(startMs), '/bet', 'c');
     if (phases.includes('http')) {
       const noEngine = await startNoEngine({ BENCH_PROVIDER: `${provider.id}:${provider.secret}`, LOG_LEVEL: options.logLevel }, startMs);
-      children.add(noEngine.child);
-      try {
-        results.push(await phase('http.bet.no_engine', admin, noEngine.child, { origin: noEngine.url, path: '/v1/provider/bet', seed: options.seed, idPrefix: `n${runTag}`, mode: 'closed' }));
-      } finally {
-        await stop(noEngine.child, stopMs);
-        children.delete(noEngine.child);
-      }
-      out(`  http.bet.no_engine: ${results.at(-1)?.load.opsPerSecond} ops/s`);
+      await againstOwnServer('http.bet.no_engine', noEngine, '/v1/provider/bet', 'n');
     }
     let peakRate: number | undefined;
     if (phases.includes('bet')) {
