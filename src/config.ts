@@ -40,6 +40,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ServiceConfig {
         batchSizeMax: optionalInteger(env, 'CROUPIER_BATCH_SIZE_MAX'),
         batchDelayMs: optionalInteger(env, 'CROUPIER_BATCH_DELAY_MS'),
         queueLengthMax: optionalInteger(env, 'CROUPIER_QUEUE_LENGTH_MAX'),
+        historyCachedMax: optionalInteger(env, 'CROUPIER_HISTORY_CACHED_MAX'),
         fundsOrder: fundsOrder(env.CROUPIER_FUNDS_ORDER),
       },
     },

@@ -13,6 +13,12 @@ export interface EngineLimits {
   readonly playersCachedMax: number;
   /** Transactions and rounds remembered per player; older ones are read back from the store. */
   readonly historyPerPlayerMax: number;
+  /**
+   * Transactions and rounds remembered per partition, over all its players (about 450 bytes of
+   * heap each); past it the least recently used players are dropped. This, not the two limits
+   * above, bounds the cache's memory: 50,000 players with 512 bets each would be 20 GB.
+   */
+  readonly historyCachedMax: number;
 }
 
 export interface EngineSettings extends EngineLimits {
@@ -31,6 +37,8 @@ export const defaultEngineSettings: EngineSettings = {
   queueLengthMax: 20_000,
   playersCachedMax: 50_000,
   historyPerPlayerMax: 512,
+  // 8 partitions × 250,000 ≈ 0.9 GB of heap at most, within Node's default 4 GB limit.
+  historyCachedMax: 250_000,
   fundsOrder: 'bonus_first',
 };
 
@@ -45,6 +53,7 @@ export function checkLimits(limits: EngineLimits): void {
     [limits.queueLengthMax >= limits.batchSizeMax, 'queueLengthMax must hold at least one full batch'],
     [limits.playersCachedMax >= limits.batchSizeMax, 'playersCachedMax must hold every player of a full batch'],
     [limits.historyPerPlayerMax >= 1, 'historyPerPlayerMax must be at least 1'],
+    [Number.isInteger(limits.historyCachedMax) && limits.historyCachedMax >= 0, 'historyCachedMax must be a non-negative integer'],
   ];
   for (const [ok, message] of checks) {
     if (!ok) throw new Error(`invalid engine limits: ${message}`);

@@ -13,6 +13,8 @@ interface Cached {
   versionRead: bigint | null;
   /** The last batch that moved this player to the recently used end. */
   touchedInBatch: number;
+  /** Transactions and rounds of this player counted in the partition's total (as of its last batch). */
+  historySize: number;
 }
 
 /**
@@ -26,6 +28,8 @@ export class PartitionCache implements PartitionView {
   /** Transaction ids read from the store for this batch, found or not. */
   private readonly lookedUp = new Set<string>();
   private batchNumber = 0;
+  /** Transactions and rounds held over all cached players: what bounds the cache's memory. */
+  private historyTotal = 0;
   /**
    * Grants that have a row in the store, with the row's lifecycle as last written. Only a new
    * lifecycle is an update: wagering progress alone is not written (the store rebuilds an active
@@ -41,7 +45,7 @@ export class PartitionCache implements PartitionView {
 
   addPlayer(state: PlayerState): void {
     assert(!this.players.has(state.wallet.playerId), 'a registered player is new');
-    this.players.set(state.wallet.playerId, { state, versionRead: null, touchedInBatch: -1 });
+    this.players.set(state.wallet.playerId, { state, versionRead: null, touchedInBatch: -1, historySize: 0 });
   }
 
   transaction(player: PlayerState, source: string, transactionId: string): TransactionRecord | undefined {
@@ -70,7 +74,8 @@ export class PartitionCache implements PartitionView {
     const wallet = { playerId: stored.playerId, currency, cash: stored.cash, bonus: stored.bonus, status: stored.status };
     const state = newPlayerState(wallet, false, stored.bonuses, stored.bonusOptIns);
     for (const grant of stored.bonuses) this.storedGrants.set(grant, lifecycleOf(grant));
-    this.players.set(stored.playerId, { state, versionRead: stored.version, touchedInBatch: -1 });
+    this.drop(stored.playerId);
+    this.players.set(stored.playerId, { state, versionRead: stored.version, touchedInBatch: -1, historySize: 0 });
   }
 
   /** Installs whole rounds read from the store, and remembers transactions looked up by id. */
@@ -128,26 +133,45 @@ export class PartitionCache implements PartitionView {
 
   /** Forgets players whose in-memory state may be ahead of the store (their batch failed). */
   forget(playerIds: Iterable<string>): void {
-    for (const playerId of playerIds) this.players.delete(playerId);
+    for (const playerId of playerIds) this.drop(playerId);
   }
 
-  /** Ends a batch: drops prefetched lookups and trims the cache back to its limits. */
+  get playersCached(): number {
+    return this.players.size;
+  }
+
+  get historyCached(): number {
+    return this.historyTotal;
+  }
+
+  /**
+   * Ends a batch: drops prefetched lookups and trims the cache back to its limits, least
+   * recently used players first. Every cached player is committed by now, so any may go: it
+   * reloads from the store when touched again.
+   */
   endBatch(touched: Iterable<string>): void {
     this.prefetched.clear();
     this.lookedUp.clear();
     this.batchNumber += 1;
     for (const playerId of touched) {
-      const player = this.player(playerId);
-      if (player !== undefined) this.trimHistory(player);
+      const cached = this.players.get(playerId);
+      if (cached === undefined) continue;
+      this.trimHistory(cached.state);
+      const size = cached.state.transactions.size + cached.state.rounds.size;
+      this.historyTotal += size - cached.historySize;
+      cached.historySize = size;
     }
-    const excess = this.players.size - this.limits.playersCachedMax;
-    if (excess <= 0) return;
-    let dropped = 0;
     for (const playerId of this.players.keys()) {
-      if (dropped >= excess) break;
-      this.players.delete(playerId);
-      dropped += 1;
+      if (this.players.size <= this.limits.playersCachedMax && this.historyTotal <= this.limits.historyCachedMax) break;
+      this.drop(playerId);
     }
+  }
+
+  private drop(playerId: string): void {
+    const cached = this.players.get(playerId);
+    if (cached === undefined) return;
+    this.historyTotal -= cached.historySize;
+    this.players.delete(playerId);
   }
 
   private trimHistory(player: PlayerState): void {

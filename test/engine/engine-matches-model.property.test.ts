@@ -12,7 +12,7 @@ import { sessionCampaigns, sessionGames, testNow } from '../support/catalogue.js
 import { storesUnderTest } from '../support/stores.js';
 
 // Tiny limits force every slow path: players and history are dropped after each batch.
-const forgetful = { partitionCount: 2, batchSizeMax: 4, batchDelayMs: 0, queueLengthMax: 1000, playersCachedMax: 4, historyPerPlayerMax: 1 };
+const forgetful = { partitionCount: 2, batchSizeMax: 4, batchDelayMs: 0, queueLengthMax: 1000, playersCachedMax: 4, historyPerPlayerMax: 1, historyCachedMax: 3 };
 const roomy = { partitionCount: 4, batchSizeMax: 64, batchDelayMs: 1 };
 const configurations = [
   { name: 'forgetful cache', engine: forgetful },
