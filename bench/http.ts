@@ -5,8 +5,8 @@
  * machine's HTTP ceiling, in one run. Four processes besides PostgreSQL:
  *   - this one: starts the others, registers and funds the players through the operator API,
  *     reads CPU use from /proc, prints the results; idle while load runs;
- *   - the Croupier service: `node --max-semi-space-size=64 --import tsx src/main.ts` on a scratch
- *     schema of DATABASE_URL (CROUPIER_DB_SCHEMA), dropped at the end (also on Ctrl-C);
+ *   - the Croupier service, run as `npm start` runs it (the same heap flags) on a scratch schema
+ *     of DATABASE_URL (CROUPIER_DB_SCHEMA), dropped at the end (also on Ctrl-C);
  *   - the ceiling: a plain Fastify server whose POST /bet answers a constant
  *     (bench/lib/http-ceiling-server.ts);
  *   - the load generator, one per phase (bench/lib/http-load.ts): an undici Pool of keep-alive
