@@ -41,6 +41,7 @@ import {
 } from './support/bonus-crash-child.js';
 import { crashCurrency, crashPartitionCount, initialDepositId } from './support/crash-ops.js';
 import { loadThenKill } from './support/crash-parent.js';
+import { storedBalances, storedTransactions, type StoredTransactionRow } from './support/stored-ledger.js';
 import { dropSchema, freshSchema, postgresUrl, requirePostgres } from './support/stores.js';
 
 const postgresUp = await requirePostgres('bonus crash test');
@@ -50,29 +51,20 @@ const inFlight = 300;
 const acksBeforeKillMin = 1_000;
 const ackWaitMs = 30_000;
 
-interface TransactionRow {
-  source: string;
-  transaction_id: string;
-  player_id: string;
-  kind: string;
-  amount: string;
-  round_id: string | null;
+interface TransactionRow extends StoredTransactionRow {
   game_id: string | null;
   reference_transaction_id: string | null;
   bonus_grant_id: string | null;
   contribution: string;
   cash_delta: string;
   bonus_delta: string;
-  copies: string;
 }
 
-async function transactions(croupier: Croupier): Promise<Map<string, TransactionRow>> {
-  const rows = await croupier.sql.query<TransactionRow>(
-    `SELECT source, transaction_id, player_id, kind, amount::text, round_id, game_id, reference_transaction_id, bonus_grant_id,
-            contribution::text, cash_delta::text, bonus_delta::text, count(*) OVER (PARTITION BY source, transaction_id)::text AS copies
-     FROM transactions`,
+function transactions(croupier: Croupier): Promise<Map<string, TransactionRow>> {
+  return storedTransactions<TransactionRow>(
+    croupier.sql,
+    't.game_id, t.reference_transaction_id, t.bonus_grant_id, t.contribution::text, t.cash_delta::text, t.bonus_delta::text',
   );
-  return new Map(rows.map((row) => [`${row.source}/${row.transaction_id}`, row]));
 }
 
 /**
@@ -90,11 +82,6 @@ async function progressFromBets(croupier: Croupier): Promise<Map<string, { state
      GROUP BY g.player_id, g.grant_id, g.state, g.required`,
   );
   return new Map(rows.map((row) => [`${row.player_id}/${row.grant_id}`, { state: row.state, required: BigInt(row.required), progress: BigInt(row.progress) }]));
-}
-
-async function storedBalances(croupier: Croupier): Promise<Map<string, { cash: bigint; bonus: bigint }>> {
-  const rows = await croupier.sql.query<{ player_id: string; cash: string; bonus: string }>(`SELECT player_id, cash::text, bonus::text FROM players`);
-  return new Map(rows.map((row) => [row.player_id, { cash: BigInt(row.cash), bonus: BigInt(row.bonus) }]));
 }
 
 /** The op as stored: once, with its parameters, its grant and contribution, its legs moving exactly its amount. */
@@ -177,7 +164,7 @@ async function expectWagering(croupier: Croupier, players: readonly BonusCrashPl
     Promise.all(players.map((player) => croupier.execute({ kind: 'balance', playerId: player.playerId }))),
     Promise.all(players.map((player) => bonusStore.grantsOf(player.playerId))),
   ]);
-  const stored = await storedBalances(croupier);
+  const stored = await storedBalances(croupier.sql);
   players.forEach((player, index) => {
     const want = expected.get(player.playerId) as bigint;
     const label = `${player.playerId} ${when}`;

@@ -28,6 +28,7 @@ import {
   type CrashOp,
 } from './support/crash-ops.js';
 import { loadThenKill } from './support/crash-parent.js';
+import { storedBalances, storedTransactions, type StoredTransactionRow } from './support/stored-ledger.js';
 import { dropSchema, freshSchema, postgresUrl, requirePostgres } from './support/stores.js';
 
 const postgresUp = await requirePostgres('crash test');
@@ -37,36 +38,20 @@ const inFlight = 400;
 const acksBeforeKillMin = 2_000;
 const ackWaitMs = 60_000;
 
-interface TransactionRow {
-  source: string;
-  transaction_id: string;
-  player_id: string;
-  kind: string;
-  amount: string;
-  round_id: string | null;
+interface TransactionRow extends StoredTransactionRow {
   game_id: string | null;
-  copies: string;
   player_postings: string;
   postings: string;
 }
 
 /** Every transaction of the store, with how many rows share its id and what its postings move. */
-async function transactions(croupier: Croupier): Promise<Map<string, TransactionRow>> {
-  const rows = await croupier.sql.query<TransactionRow>(
-    `SELECT t.source, t.transaction_id, t.player_id, t.kind, t.amount::text, t.round_id, t.game_id,
-            count(*) OVER (PARTITION BY t.source, t.transaction_id)::text AS copies,
-            coalesce((SELECT sum(p.amount) FROM postings p WHERE p.ledger_id = t.ledger_id AND p.player_id = t.player_id), 0)::text AS player_postings,
-            (SELECT count(*) FROM postings p WHERE p.ledger_id = t.ledger_id)::text AS postings
-     FROM transactions t`,
+function transactions(croupier: Croupier): Promise<Map<string, TransactionRow>> {
+  return storedTransactions<TransactionRow>(
+    croupier.sql,
+    `t.game_id,
+     coalesce((SELECT sum(p.amount) FROM postings p WHERE p.ledger_id = t.ledger_id AND p.player_id = t.player_id), 0)::text AS player_postings,
+     (SELECT count(*) FROM postings p WHERE p.ledger_id = t.ledger_id)::text AS postings`,
   );
-  return new Map(rows.map((row) => [`${row.source}/${row.transaction_id}`, row]));
-}
-
-async function storedCash(croupier: Croupier): Promise<Map<string, { cash: bigint; bonus: bigint }>> {
-  const rows = await croupier.sql.query<{ player_id: string; cash: string; bonus: string }>(
-    `SELECT player_id, cash::text, bonus::text FROM players`,
-  );
-  return new Map(rows.map((row) => [row.player_id, { cash: BigInt(row.cash), bonus: BigInt(row.bonus) }]));
 }
 
 /** cash = initial deposit + deposits - bets + wins, summed over the transactions the store holds. */
@@ -96,7 +81,7 @@ function expectRowMatches(row: TransactionRow | undefined, op: CrashOp): void {
 /** Checks ledger, stored balances and the engine's `balance` answers against `expected` cash. */
 async function expectBalances(croupier: Croupier, players: readonly string[], expected: Map<string, bigint>, when: string): Promise<void> {
   expect(await croupier.verifyLedger(), `verifyLedger ${when}`).toEqual([]);
-  const stored = await storedCash(croupier);
+  const stored = await storedBalances(croupier.sql);
   const answers = await Promise.all(players.map((playerId) => croupier.execute({ kind: 'balance', playerId })));
   players.forEach((playerId, index) => {
     const want = expected.get(playerId) ?? 0n;

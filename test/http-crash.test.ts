@@ -32,6 +32,7 @@ import {
   type Move,
 } from './support/http-crash-ops.js';
 import { exitWithin, ServiceClient, startService, stopService, type ServiceProcess } from './support/http-crash-server.js';
+import { storedBalances, storedTransactions, type StoredTransactionRow } from './support/stored-ledger.js';
 import { dropSchema, freshSchema, postgresUrl, requirePostgres } from './support/stores.js';
 
 const postgresUp = await requirePostgres('http crash test');
@@ -47,33 +48,9 @@ const loadMs = 30_000;
 const exitMs = 10_000;
 const settleMs = 20_000;
 
-interface TransactionRow {
-  source: string;
-  transaction_id: string;
-  player_id: string;
-  kind: string;
-  amount: string;
-  round_id: string | null;
-  copies: string;
-}
-
-async function storedTransactions(sql: SqlClient): Promise<Map<string, TransactionRow>> {
-  const rows = await sql.query<TransactionRow>(
-    `SELECT source, transaction_id, player_id, kind, amount::text, round_id,
-            count(*) OVER (PARTITION BY source, transaction_id)::text AS copies
-     FROM transactions`,
-  );
-  return new Map(rows.map((row) => [`${row.source}/${row.transaction_id}`, row]));
-}
-
-async function storedBalances(sql: SqlClient): Promise<Map<string, { cash: bigint; bonus: bigint }>> {
-  const rows = await sql.query<{ player_id: string; cash: string; bonus: string }>(`SELECT player_id, cash::text, bonus::text FROM players`);
-  return new Map(rows.map((row) => [row.player_id, { cash: BigInt(row.cash), bonus: BigInt(row.bonus) }]));
-}
-
 const keyOf = (move: Move): string => `${provider.id}/${move.transactionId}`;
 
-function expectStoredAsSent(row: TransactionRow | undefined, move: Move, what: string): void {
+function expectStoredAsSent(row: StoredTransactionRow | undefined, move: Move, what: string): void {
   expect(row, `${what}: ${move.kind} ${move.transactionId} is in the ledger`).toBeDefined();
   if (row === undefined) return;
   expect(
