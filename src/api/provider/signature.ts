@@ -1,4 +1,4 @@
-import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
 /** A signature is accepted only when its timestamp is within this many seconds of now. */
 export const signatureWindowSeconds = 300;
@@ -7,22 +7,54 @@ export function sign(secret: string, timestamp: string, rawBody: string | Buffer
   return mac(secret, timestamp, rawBody).toString('hex');
 }
 
+/**
+ * HMAC-SHA256 exactly as RFC 2104 defines it, H((K ^ opad) || H((K ^ ipad) || message)), over
+ * node:crypto's one-shot `hash`. `createHmac` computes the same bytes, but every call makes a
+ * native object with a weak handle that the next young-generation collection must finalise: at
+ * thousands of bets a second that was a fifth of every scavenge pause, which holds every
+ * request in flight (docs/benchmarks.md). test/api/signature.test.ts checks this function
+ * against `createHmac` on random keys and messages.
+ */
 function mac(secret: string, timestamp: string, rawBody: string | Buffer): Buffer {
-  return createHmac('sha256', keyOf(secret)).update(`${timestamp}.`).update(rawBody).digest();
+  const { inner, outer } = paddedKeysOf(secret);
+  const body = typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody;
+  const innerDigest = hash(digest, Buffer.concat([inner, Buffer.from(`${timestamp}.`, 'utf8'), body]), 'buffer');
+  return hash(digest, Buffer.concat([outer, innerDigest]), 'buffer');
 }
 
-/** Key objects by secret: a string key is copied into a new key on every request otherwise. */
-const keys = new Map<string, KeyObject>();
-const keysMax = 1024;
+const digest = 'sha256';
+const blockBytes = 64;
 
-function keyOf(secret: string): KeyObject {
-  let key = keys.get(secret);
-  if (key === undefined) {
-    if (keys.size >= keysMax) keys.clear();
-    key = createSecretKey(Buffer.from(secret, 'utf8'));
-    keys.set(secret, key);
+interface PaddedKeys {
+  readonly inner: Buffer;
+  readonly outer: Buffer;
+}
+
+/** Padded keys by secret, computed once: secrets are few (one per provider). */
+const paddedKeys = new Map<string, PaddedKeys>();
+const paddedKeysMax = 1024;
+
+function paddedKeysOf(secret: string): PaddedKeys {
+  let keys = paddedKeys.get(secret);
+  if (keys === undefined) {
+    if (paddedKeys.size >= paddedKeysMax) paddedKeys.clear();
+    keys = padKey(Buffer.from(secret, 'utf8'));
+    paddedKeys.set(secret, keys);
   }
-  return key;
+  return keys;
+}
+
+/** RFC 2104: a key longer than the block is hashed first; the key is zero-padded to the block. */
+function padKey(key: Buffer): PaddedKeys {
+  const block = Buffer.alloc(blockBytes);
+  (key.length > blockBytes ? hash(digest, key, 'buffer') : key).copy(block);
+  const inner = Buffer.alloc(blockBytes);
+  const outer = Buffer.alloc(blockBytes);
+  for (let index = 0; index < blockBytes; index += 1) {
+    inner[index] = (block[index] ?? 0) ^ 0x36;
+    outer[index] = (block[index] ?? 0) ^ 0x5c;
+  }
+  return { inner, outer };
 }
 
 export interface SignedRequest {
