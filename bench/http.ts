@@ -254,11 +254,11 @@ function errorsOf(load: LoadResult): number {
   return Object.entries(load.statuses).reduce((sum, [status, count]) => sum + (status === '200' ? 0 : count), 0);
 }
 
-/** Cores used by processes outside this run: the machine minus the bench's processes and PostgreSQL. */
+/** Cores used by processes outside this run: the machine minus the bench's processes, PostgreSQL and the hypervisor's steal. */
 function otherCores(cpu: CpuSplit): number | null {
   if (cpu.machineBusy === null || cpu.postgres === null) return null;
   const ours = Object.values(cpu.processes).reduce<number>((sum, cores) => sum + (cores ?? 0), 0);
-  return Math.max(0, cpu.machineBusy * cpu.cores - ours - cpu.postgres);
+  return Math.max(0, cpu.machineBusy * cpu.cores - ours - cpu.postgres - (cpu.stolen ?? 0));
 }
 
 /** CPU microseconds per answer in the service (or the ceiling) and in its PostgreSQL backends: steadier than ops/s on a shared VM. */
@@ -283,6 +283,7 @@ function printTable(results: readonly PhaseResult[]): void {
     pad('pg all', 6),
     pad('busy', 5),
     pad('other', 5),
+    pad('steal', 5),
     pad('µs/op srv+pg', 12),
   ].join(' ');
   out('');
@@ -305,6 +306,7 @@ function printTable(results: readonly PhaseResult[]): void {
         pad(fmt(cpu?.postgres, 2), 6),
         pad(cpu?.machineBusy === null || cpu?.machineBusy === undefined ? '-' : `${(cpu.machineBusy * 100).toFixed(0)}%`, 5),
         pad(fmt(cpu === null ? null : otherCores(cpu), 2), 5),
+        pad(fmt(cpu?.stolen, 2), 5),
         pad(perOperation(cpu?.processes.server, cpu?.backends, load.opsPerSecond), 12),
       ].join(' '),
     );
@@ -312,7 +314,8 @@ function printTable(results: readonly PhaseResult[]): void {
   out('');
   out('  cpu columns are cores used in the measured window: server = the target process (Croupier or the ceiling), load = the');
   out('  load generator, pg own = the PostgreSQL backends serving the service\'s pool, pg all = every postgres process (other');
-  out('  users of the server included), busy = the whole machine, other = cores used by everything else (not this run);');
+  out('  users of the server included), busy = the whole machine, other = cores used by everything else (not this run),');
+  out('  steal = cores the hypervisor gave other guests (every process ran that much slower; compare runs with similar steal);');
   out('  µs/op srv+pg = CPU microseconds per answer in the server and in its PostgreSQL backends.');
 }
 
@@ -472,6 +475,7 @@ async function main(): Promise<void> {
           load_cpu: result.cpu === null ? null : round(result.cpu.processes.load ?? Number.NaN, 2),
           pg_cpu: result.cpu === null ? null : round(result.cpu.postgres ?? Number.NaN, 2),
           other_cpu: result.cpu === null ? null : round(otherCores(result.cpu) ?? Number.NaN, 2),
+          steal_cpu: result.cpu === null ? null : round(result.cpu.stolen ?? Number.NaN, 2),
           ...(result.name.startsWith('http.bet.postgres') ? { ledger_ok: ledger.ok } : {}),
         }),
       );

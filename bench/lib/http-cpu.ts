@@ -52,12 +52,20 @@ function postgresDelta(start: Map<number, number> | null, end: Map<number, numbe
   return ticks;
 }
 
-/** Machine-wide busy and total ticks (all cores) from /proc/stat. */
-export function machineTicks(): { busy: number; total: number } | null {
+export interface MachineTicks {
+  /** Ticks not idle, steal included. */
+  readonly busy: number;
+  /** Ticks the hypervisor gave to other guests while this machine wanted to run (/proc/stat "steal"). */
+  readonly steal: number;
+  readonly total: number;
+}
+
+/** Machine-wide busy, stolen and total ticks (all cores) from /proc/stat. */
+export function machineTicks(): MachineTicks | null {
   try {
     const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
     const total = fields.slice(0, 8).reduce((sum, value) => sum + value, 0);
-    return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total };
+    return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), steal: fields[7] ?? 0, total };
   } catch {
     return null;
   }
@@ -109,7 +117,7 @@ export interface CpuPoint {
   readonly pids: ReadonlyMap<string, number | null>;
   readonly backends: ReadonlyMap<number, number | null> | null;
   readonly postgres: Map<number, number> | null;
-  readonly machine: { busy: number; total: number } | null;
+  readonly machine: MachineTicks | null;
 }
 
 /** A snapshot of the named processes, the listed PostgreSQL backends, all of PostgreSQL and the machine. */
@@ -130,8 +138,13 @@ export interface CpuSplit {
   readonly backends: number | null;
   /** Cores used by every postgres process (other users of the server included). */
   readonly postgres: number | null;
-  /** Share of the whole machine that was busy. */
+  /** Share of the whole machine that was busy (steal included). */
   readonly machineBusy: number | null;
+  /**
+   * Cores the hypervisor took for other guests: on a shared VM every process of the run ran
+   * slower by that much, so figures from windows with different steal are not comparable.
+   */
+  readonly stolen: number | null;
   readonly cores: number;
 }
 
@@ -141,10 +154,12 @@ export function cpuSplit(start: CpuPoint, end: CpuPoint, cores: number): CpuSpli
     from === null || from === undefined || to === null || to === undefined ? null : (to - from) / ticksPerSecond / seconds;
   const processes: Record<string, number | null> = {};
   for (const [name, ticks] of start.pids) processes[name] = rate(ticks, end.pids.get(name));
-  const machineBusy =
+  const machineShare = (field: 'busy' | 'steal'): number | null =>
     start.machine === null || end.machine === null || end.machine.total === start.machine.total
       ? null
-      : (end.machine.busy - start.machine.busy) / (end.machine.total - start.machine.total);
+      : (end.machine[field] - start.machine[field]) / (end.machine.total - start.machine.total);
+  const machineBusy = machineShare('busy');
+  const stealShare = machineShare('steal');
   // Backends that exited in the window (an idle pool connection closed) are left out.
   let backendTicks: number | null = null;
   if (start.backends !== null && end.backends !== null) {
@@ -154,5 +169,5 @@ export function cpuSplit(start: CpuPoint, end: CpuPoint, cores: number): CpuSpli
       if (from !== null && to !== null && to !== undefined) backendTicks += to - from;
     }
   }
-  return { processes, backends: rate(0, backendTicks), postgres: rate(0, postgresDelta(start.postgres, end.postgres)), machineBusy, cores };
+  return { processes, backends: rate(0, backendTicks), postgres: rate(0, postgresDelta(start.postgres, end.postgres)), machineBusy, stolen: stealShare === null ? null : stealShare * cores, cores };
 }
