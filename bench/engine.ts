@@ -20,7 +20,7 @@ import { createCroupier, type Croupier } from '../src/croupier.js';
 import type { EngineSettings } from '../src/engine/limits.js';
 import { RowLockBaseline } from './baseline-row-lock.js';
 import { runClosedLoop, type Answer, type RunResult, type Target } from './lib/runner.js';
-import { round, Samples } from './lib/stats.js';
+import { median, round, Samples } from './lib/stats.js';
 import { mulberry32 } from './lib/random.js';
 import { benchCurrency, benchGame, benchSource, playerIdOf, Workload, type Op } from './lib/workload.js';
 
@@ -505,13 +505,6 @@ function ratiosOf(rounds: readonly Map<VariantName, VariantResult>[], numerator:
     const bottom = turn.get(denominator);
     return top !== undefined && bottom !== undefined && bottom.run.opsPerSecond > 0 ? [top.run.opsPerSecond / bottom.run.opsPerSecond] : [];
   });
-}
-
-function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((left, right) => left - right);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? null) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 /** The run with the median ops/s (the lower middle one for an even count). */
