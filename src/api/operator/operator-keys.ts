@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export interface OperatorKeys {
   readonly keys: readonly string[];
@@ -25,15 +25,16 @@ export function operatorKeysFromEnvironment(text: string | undefined, nodeEnv: s
 
 /** A short, stable, non-secret name for a key: for logs and rate-limit buckets, never the key itself. */
 export function keyFingerprint(key: string): string {
-  return createHash('sha256').update(key).digest('hex').slice(0, 12);
+  return hash('sha256', key, 'hex').slice(0, 12);
 }
 
 /** Finds the key a bearer token matches, comparing digests in constant time. */
 export function matchKey(keys: readonly string[], presented: string): string | null {
-  const digest = createHash('sha256').update(presented).digest();
+  // One-shot hashes: createHash would make a native object per call for the collector to finalise.
+  const digest = hash('sha256', presented, 'buffer');
   let match: string | null = null;
   for (const key of keys) {
-    if (timingSafeEqual(createHash('sha256').update(key).digest(), digest)) match = key;
+    if (timingSafeEqual(hash('sha256', key, 'buffer'), digest)) match = key;
   }
   return match;
 }
