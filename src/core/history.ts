@@ -1,4 +1,4 @@
-import { emptyRound, tombstoneStake, type BetRecord, type Round, type TransactionKind } from './player.js';
+import { betOf, emptyRound, putBet, tombstoneStake, type BetRecord, type Round, type TransactionKind } from './player.js';
 
 export interface RoundTransaction {
   readonly kind: TransactionKind;
@@ -18,10 +18,10 @@ export function replayRound(transactions: readonly RoundTransaction[]): Round {
     switch (transaction.kind) {
       case 'bet':
       case 'tombstone':
-        round.bets.set(transaction.transactionId, stakeOf(transaction));
+        putBet(round, stakeOf(transaction));
         break;
       case 'rollback': {
-        const stake = transaction.referenceTransactionId === null ? undefined : round.bets.get(transaction.referenceTransactionId);
+        const stake = transaction.referenceTransactionId === null ? undefined : betOf(round, transaction.referenceTransactionId);
         if (stake !== undefined) stake.rolledBack = true;
         break;
       }
@@ -56,16 +56,16 @@ export function roundWagering(transactions: readonly RoundTransaction[], grantId
       case 'bet':
       case 'tombstone': {
         const stake = stakeOf(transaction);
-        round.bets.set(transaction.transactionId, stake);
+        putBet(round, stake);
         if (stake.fromBonus > 0n && stake.bonusGrantId === grantId) open = true;
         break;
       }
       case 'rollback': {
-        const stake = transaction.referenceTransactionId === null ? undefined : round.bets.get(transaction.referenceTransactionId);
+        const stake = transaction.referenceTransactionId === null ? undefined : betOf(round, transaction.referenceTransactionId);
         if (stake === undefined || stake.rolledBack) break;
         stake.rolledBack = true;
         if (stake.bonusGrantId !== grantId) break;
-        const stillFunded = [...round.bets.values()].some((other) => !other.rolledBack && other.fromBonus > 0n && other.bonusGrantId === grantId);
+        const stillFunded = round.bets.some((other) => !other.rolledBack && other.fromBonus > 0n && other.bonusGrantId === grantId);
         if (!stillFunded) open = false;
         break;
       }
@@ -77,7 +77,7 @@ export function roundWagering(transactions: readonly RoundTransaction[], grantId
     }
   }
   let contribution = 0n;
-  for (const stake of round.bets.values()) if (!stake.rolledBack && stake.bonusGrantId === grantId) contribution += stake.contribution;
+  for (const stake of round.bets) if (!stake.rolledBack && stake.bonusGrantId === grantId) contribution += stake.contribution;
   return { open, contribution };
 }
 

@@ -18,7 +18,9 @@ import { housePosting, legs, playerPosting, type Posting } from './ledger.js';
 import { allocate } from './money.js';
 import { refused, type Accepted, type ActiveBonus, type Outcome, type Refused } from './outcome.js';
 import {
+  betOf,
   emptyRound,
+  putBet,
   newPlayerState,
   roundKey,
   sameParameters,
@@ -233,7 +235,7 @@ function bet(player: PlayerState, command: Bet, request: TransactionRecord, cont
   const key = roundKey(command.source, command.roundId);
   const contribution = grant === undefined ? 0n : contributionOf(grant.campaign, context.catalogue.gameCategory(command.gameId), command.amount);
   const stake = { transactionId: command.transactionId, amount: command.amount, ...split, bonusGrantId: grant?.grantId ?? null, contribution, rolledBack: false };
-  roundFor(player, key).bets.set(command.transactionId, stake);
+  putBet(roundFor(player, key), stake);
   effects.post({ ...entry(request, split.fromCash, split.fromBonus, postings), bonusGrantId: stake.bonusGrantId, contribution });
   // Wagering moves in the same batch as the debit: a conversion can never race a bet.
   wager(player, key, command.amount, split.fromBonus, contribution, context.now, effects);
@@ -258,10 +260,10 @@ export function splitStake(amount: bigint, cash: bigint, bonus: bigint, fundsOrd
 function win(player: PlayerState, command: Win, request: TransactionRecord, context: MachineContext, effects: Effects): Outcome {
   const key = roundKey(command.source, command.roundId);
   const round = knownRound(player, key);
-  if (round === undefined || round.bets.size === 0) {
+  if (round === undefined || round.bets.length === 0) {
     return refused('ROUND_NOT_FOUND', `round ${command.roundId} has no bet from player ${player.wallet.playerId}`);
   }
-  const standing = [...round.bets.values()].filter((record) => !record.rolledBack);
+  const standing = round.bets.filter((record) => !record.rolledBack);
   if (standing.length === 0) return refused('TRANSACTION_ROLLED_BACK', `every bet of round ${command.roundId} was rolled back`);
   const weights = { cash: 0n, bonus: 0n, house: 0n };
   for (const stake of standing) {
@@ -290,7 +292,7 @@ function rollback(view: PartitionView, player: PlayerState, command: Rollback, r
   }
   const key = roundKey(command.source, command.roundId);
   const round = knownRound(player, key);
-  const stake = round?.bets.get(command.referenceTransactionId);
+  const stake = round === undefined ? undefined : betOf(round, command.referenceTransactionId);
   assert(round !== undefined && stake !== undefined, 'a known bet has a loaded round');
   // A bet already reversed by another rollback id is not reversed twice.
   if (stake.rolledBack) {
@@ -309,7 +311,7 @@ function rollback(view: PartitionView, player: PlayerState, command: Rollback, r
   );
   stake.rolledBack = true;
   effects.post(entry(request, toCash, toBonus, postings));
-  const stillFunded = [...round.bets.values()].some((other) => !other.rolledBack && other.fromBonus > 0n && other.bonusGrantId === stake.bonusGrantId);
+  const stillFunded = round.bets.some((other) => !other.rolledBack && other.fromBonus > 0n && other.bonusGrantId === stake.bonusGrantId);
   unwager(player, key, stake, stillFunded, context.now, effects);
   return accepted(player, command.transactionId, false);
 }
@@ -322,7 +324,7 @@ function rollbackUnknown(player: PlayerState, command: Rollback, request: Transa
     kind: 'tombstone',
     referenceTransactionId: command.transactionId,
   };
-  roundFor(player, roundKey(command.source, command.roundId)).bets.set(command.referenceTransactionId, tombstoneStake(command.referenceTransactionId));
+  putBet(roundFor(player, roundKey(command.source, command.roundId)), tombstoneStake(command.referenceTransactionId));
   effects.post(entry(tombstone, 0n, 0n, []));
   if (command.unknownBet === 'error') return betNotFound(command);
   effects.post(entry(request, 0n, 0n, []));

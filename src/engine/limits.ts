@@ -14,9 +14,9 @@ export interface EngineLimits {
   /** Transactions and rounds remembered per player; older ones are read back from the store. */
   readonly historyPerPlayerMax: number;
   /**
-   * Transactions and rounds remembered per partition, over all its players (about 450 bytes of
+   * Transactions and rounds remembered per partition, over all its players (about 370 bytes of
    * heap each); past it the least recently used players are dropped. This, not the two limits
-   * above, bounds the cache's memory: 50,000 players with 512 bets each would be 20 GB.
+   * above, bounds the cache's memory: 50,000 players with 512 bets each would be 19 GB.
    */
   readonly historyCachedMax: number;
 }
@@ -37,7 +37,7 @@ export const defaultEngineSettings: EngineSettings = {
   queueLengthMax: 20_000,
   playersCachedMax: 50_000,
   historyPerPlayerMax: 512,
-  // 8 partitions × 250,000 ≈ 0.9 GB of heap at most, within Node's default 4 GB limit.
+  // 8 partitions × 250,000 ≈ 0.75 GB of heap at most, within Node's default 4 GB limit.
   historyCachedMax: 250_000,
   fundsOrder: 'bonus_first',
 };

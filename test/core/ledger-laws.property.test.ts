@@ -113,7 +113,7 @@ describe('ledger laws on the pure core', () => {
             for (const grant of player.bonuses.filter((item) => item.state === 'active')) {
               let contributions = 0n;
               for (const round of player.rounds.values()) {
-                for (const stake of round.bets.values()) if (stake.bonusGrantId === grant.grantId && !stake.rolledBack) contributions += stake.contribution;
+                for (const stake of round.bets) if (stake.bonusGrantId === grant.grantId && !stake.rolledBack) contributions += stake.contribution;
               }
               expect(grant.progress).toBe(contributions);
               expect(grant.progress < grant.required).toBe(true);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { replayRound, roundWagering, type RoundTransaction } from '../../src/core/history.js';
+import { betOf, emptyRound, putBet, tombstoneStake } from '../../src/core/player.js';
 
 function bet(transactionId: string, fromBonus: bigint, bonusGrantId: string | null = 'g1', fromCash = 0n): RoundTransaction {
   return { kind: 'bet', transactionId, amount: fromBonus + fromCash, cashAmount: fromCash, bonusAmount: fromBonus, referenceTransactionId: null, bonusGrantId, contribution: fromBonus + fromCash };
@@ -17,8 +18,22 @@ describe('a round replayed from the store', () => {
   it('rebuilds stakes, rollbacks and settlement', () => {
     const round = replayRound([bet('b1', 5n), bet('b2', 0n, null, 3n), rollback('r1', 'b1'), win('w1')]);
     expect(round.settled).toBe(true);
-    expect(round.bets.get('b1')).toMatchObject({ fromBonus: 5n, rolledBack: true });
-    expect(round.bets.get('b2')).toMatchObject({ fromCash: 3n, rolledBack: false });
+    expect(betOf(round, 'b1')).toMatchObject({ fromBonus: 5n, rolledBack: true });
+    expect(betOf(round, 'b2')).toMatchObject({ fromCash: 3n, rolledBack: false });
+  });
+});
+
+describe("a round's stakes", () => {
+  it('keep their arrival order, and a stake with a known id takes the earlier one\'s place (as a map would)', () => {
+    const round = emptyRound(true);
+    putBet(round, tombstoneStake('b2'));
+    putBet(round, tombstoneStake('b1'));
+    putBet(round, tombstoneStake('b3'));
+    const replacement = { ...tombstoneStake('b1'), rolledBack: false, amount: 7n };
+    putBet(round, replacement);
+    expect(round.bets.map((stake) => stake.transactionId)).toEqual(['b2', 'b1', 'b3']);
+    expect(betOf(round, 'b1')).toBe(replacement);
+    expect(betOf(round, 'b4')).toBeUndefined();
   });
 });
 
