@@ -31,6 +31,7 @@ import { Pool } from 'undici';
 import { openPostgres } from '../src/store/postgres-client.js';
 import { verifyLedger } from '../src/store/verify-ledger.js';
 import { clientPortsOf, cpuPoint, cpuSplit, machineTicks, type CpuPoint, type CpuSplit } from './lib/http-cpu.js';
+import type { GcSummary, GcTrace } from './lib/gc-trace.js';
 import type { LoadConfig, LoadResult } from './lib/http-load.js';
 import { runLoad, startCeiling, startCroupier, startNoEngine, stop, type Child } from './lib/http-processes.js';
 import { median, round } from './lib/stats.js';
@@ -65,6 +66,7 @@ const program = new Command()
   .option('--timeline', 'print each second of every measured window: answers, p99 and max latency', false)
   .option('--idle-wait <s>', 'before each phase, wait up to this long for the machine to be < 25% busy (a shared machine)', nonNegative, 60)
   .option('--cpu-prof <dir>', 'run the service with --cpu-prof, writing the profile to this folder when it stops')
+  .option('--gc-trace', "run the service with --trace-gc-nvp and report its collections in each of its measured windows (scavenges, pauses, what they copied)", false)
   .parse(process.argv);
 
 interface Options {
@@ -84,6 +86,7 @@ interface Options {
   timeline: boolean;
   rounds: number;
   cpuProf?: string;
+  gcTrace: boolean;
   rate?: number;
 }
 
@@ -107,6 +110,8 @@ const stopMs = 15_000;
 const postgresPort = Number(new URL(options.databaseUrl).port || '5432');
 
 const children = new Set<Child>();
+/** The service's collections when --gc-trace is on. */
+let serviceGc: GcTrace | null = null;
 let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
@@ -210,6 +215,8 @@ interface PhaseResult {
   readonly cpu: CpuSplit | null;
   readonly backends: number;
   readonly rate: number | null;
+  /** The measured window, `performance.now()` at its edges. */
+  readonly window: { readonly from: number; readonly to: number } | null;
 }
 
 /** Runs one load phase against `target`, reading CPU from /proc at the edges of the measured window. */
@@ -220,9 +227,10 @@ async function phase(
   target: Child,
   config: Omit<LoadConfig, 'providerId' | 'secret' | 'players' | 'playerPrefix' | 'zipf' | 'connections' | 'warmupSeconds' | 'seconds'>,
 ): Promise<PhaseResult> {
-  let start: CpuPoint | null = null;
+  // Set in the load callbacks: typed so that the checks below do not narrow them to their initial null.
+  let start = null as CpuPoint | null;
   let startWaiting: Promise<void> = Promise.resolve();
-  let end: CpuPoint | null = null;
+  let end = null as CpuPoint | null;
   let backendPids: number[] = [];
   const pids = (loadPid: number) => ({ server: target.pid, load: loadPid, bench: process.pid });
   await waitForIdle(round === null ? name : `${name} (round ${round})`);
@@ -252,7 +260,8 @@ async function phase(
   );
   await startWaiting;
   const cores = availableParallelism();
-  return { name, round, mode: config.mode, load, cpu: start === null || end === null ? null : cpuSplit(start, end, cores), backends: backendPids.length, rate: config.rate ?? null };
+  const window = start === null || end === null ? null : { from: start.at, to: end.at };
+  return { name, round, mode: config.mode, load, cpu: start === null || end === null ? null : cpuSplit(start, end, cores), backends: backendPids.length, rate: config.rate ?? null, window };
 }
 
 /** Bet ops/s ÷ ceiling ops/s of each round that ran both phases. */
@@ -268,6 +277,33 @@ function ratiosByRound(results: readonly PhaseResult[]): number[] {
 
 function pad(text: string, width: number, left = false): string {
   return left ? text.padEnd(width) : text.padStart(width);
+}
+
+function tableName(result: PhaseResult): string {
+  return result.round === null || options.rounds === 1 ? result.name : `${result.name} #${result.round}`;
+}
+
+/** The service's collections in a phase against it (null without --gc-trace). */
+function gcOf(result: PhaseResult): GcSummary | null {
+  if (serviceGc === null || result.window === null || !result.name.startsWith('http.bet.postgres')) return null;
+  return serviceGc.summary(result.window.from, result.window.to);
+}
+
+function gcFields(gc: GcSummary | null): Record<string, number | null> {
+  if (gc === null) return {};
+  const rounded = (value: number | null, digits: number): number | null => (value === null ? null : round(value, digits));
+  return {
+    gc_scavenges: gc.scavenges,
+    gc_pause_avg_ms: rounded(gc.scavengePauseAvgMs, 1),
+    gc_pause_max_ms: rounded(gc.scavengePauseMaxMs, 1),
+    gc_promoted_mb: rounded(megabytes(gc.promotedAvgBytes), 2),
+    gc_weak_handles_ms: rounded(gc.weakHandlesAvgMs, 1),
+    gc_others: gc.others,
+  };
+}
+
+function megabytes(bytes: number | null): number | null {
+  return bytes === null ? null : bytes / 1e6;
 }
 
 function fmt(value: number | null | undefined, digits = 1): string {
@@ -313,10 +349,11 @@ function printTable(results: readonly PhaseResult[]): void {
   out('');
   out(header);
   out('-'.repeat(header.length));
-  for (const { name, round, mode, load, cpu, rate } of results) {
+  for (const result of results) {
+    const { mode, load, cpu, rate } = result;
     out(
       [
-        pad(round === null || options.rounds === 1 ? name : `${name} #${round}`, 28, true),
+        pad(tableName(result), 28, true),
         pad(mode === 'closed' ? `closed ${options.connections}` : `open ${rate?.toFixed(0)}/s`, 14, true),
         pad(load.opsPerSecond.toFixed(0), 8),
         pad(fmt(load.p50, 2), 7),
@@ -375,7 +412,8 @@ async function main(): Promise<void> {
     };
     if (options.partitions > 0) env.CROUPIER_PARTITIONS = String(options.partitions);
     if (options.poolSize !== undefined) env.CROUPIER_POOL_SIZE = String(options.poolSize);
-    const started = await startCroupier(env, options.cpuProf ?? null, startMs);
+    const started = await startCroupier(env, options.cpuProf ?? null, options.gcTrace, startMs);
+    serviceGc = started.gc;
     const croupier = started.child;
     children.add(croupier);
     const seedStarted = performance.now();
@@ -495,6 +533,15 @@ async function main(): Promise<void> {
     }
   }
   if (options.cpuProf !== undefined) out(`  profile: npx tsx bench/cpuprofile-summary.ts ${options.cpuProf}/*.cpuprofile`);
+  for (const result of results) {
+    const gc = gcOf(result);
+    if (gc === null) continue;
+    out(
+      `  gc of the service in ${tableName(result)}: ${gc.scavenges} scavenges, pause avg ${fmt(gc.scavengePauseAvgMs)} ms max ${fmt(gc.scavengePauseMaxMs)} ms, ` +
+        `survived ${fmt(megabytes(gc.survivedAvgBytes), 2)} MB and promoted ${fmt(megabytes(gc.promotedAvgBytes), 2)} MB each, ` +
+        `weak handles ${fmt(gc.weakHandlesAvgMs)} ms each; ${gc.others} other collections${gc.others > 0 ? ` (longest ${fmt(gc.otherPauseMaxMs)} ms)` : ''}`,
+    );
+  }
 
   if (options.json) {
     for (const result of results) {
@@ -514,6 +561,7 @@ async function main(): Promise<void> {
           other_cpu: result.cpu === null ? null : round(otherCores(result.cpu) ?? Number.NaN, 2),
           steal_cpu: result.cpu === null ? null : round(result.cpu.stolen ?? Number.NaN, 2),
           ...(result.name.startsWith('http.bet.postgres') ? { ledger_ok: ledger.ok } : {}),
+          ...gcFields(gcOf(result)),
         }),
       );
     }

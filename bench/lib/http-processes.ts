@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
+import { GcTrace } from './gc-trace.js';
 import type { LoadConfig, LoadResult } from './http-load.js';
 
 /**
@@ -124,22 +125,36 @@ async function healthy(child: Child, url: string, waitMs: number): Promise<void>
  * level its URL is read from the "Server listening at" log line; with a quieter level (that line is
  * not written) a free port is chosen here and /health is polled.
  */
-export async function startCroupier(env: Record<string, string>, cpuProfDir: string | null, waitMs: number): Promise<{ child: Child; url: string }> {
+export async function startCroupier(
+  env: Record<string, string>,
+  cpuProfDir: string | null,
+  traceGc: boolean,
+  waitMs: number,
+): Promise<{ child: Child; url: string; gc: GcTrace | null }> {
   const inherited = { ...process.env };
   delete inherited.REDIS_URL;
   const profile = cpuProfDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfDir];
   const logsListening = ['info', 'debug', 'trace'].includes(env.LOG_LEVEL ?? 'info');
   const port = logsListening ? 0 : await freePort();
-  const child = launch('croupier', [...nodeFlags, ...profile, 'src/main.ts'], { ...inherited, PORT: String(port), HOST: '127.0.0.1', ...env });
+  const spawnedAt = performance.now();
+  const child = launch('croupier', [...nodeFlags, ...profile, ...(traceGc ? ['--trace-gc-nvp'] : []), 'src/main.ts'], {
+    ...inherited,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    ...env,
+  });
+  // V8 writes the trace to stdout, between the log lines.
+  const gc = traceGc ? new GcTrace(spawnedAt) : null;
+  if (gc !== null) child.process.stdout?.setEncoding('utf8').on('data', (chunk: string) => gc.read(chunk));
   try {
     if (!logsListening) {
       const url = `http://127.0.0.1:${port}`;
       void watchStdout(child, /(?!)/, waitMs).catch(() => undefined);
       await healthy(child, url, waitMs);
-      return { child, url };
+      return { child, url, gc };
     }
     const url = await watchStdout(child, /Server listening at (http:\/\/127\.0\.0\.1:\d+)/, waitMs);
-    return { child, url };
+    return { child, url, gc };
   } catch (error) {
     await stop(child, 5_000);
     throw error;
