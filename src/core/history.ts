@@ -1,4 +1,4 @@
-import { betOf, emptyRound, putBet, tombstoneStake, type BetRecord, type Round, type TransactionKind } from './player.js';
+import { addBet, emptyRound, tombstoneStake, type BetRecord, type Round, type TransactionKind } from './player.js';
 
 export interface RoundTransaction {
   readonly kind: TransactionKind;
@@ -14,14 +14,15 @@ export interface RoundTransaction {
 /** Rebuilds a round from its stored transactions, in ledger order. */
 export function replayRound(transactions: readonly RoundTransaction[]): Round {
   const round = emptyRound(true);
+  const stakes = new StakeIndex();
   for (const transaction of transactions) {
     switch (transaction.kind) {
       case 'bet':
       case 'tombstone':
-        putBet(round, stakeOf(transaction));
+        stakes.add(round, stakeOf(transaction));
         break;
       case 'rollback': {
-        const stake = transaction.referenceTransactionId === null ? undefined : betOf(round, transaction.referenceTransactionId);
+        const stake = stakes.find(transaction.referenceTransactionId);
         if (stake !== undefined) stake.rolledBack = true;
         break;
       }
@@ -50,18 +51,19 @@ export interface RoundWagering {
  */
 export function roundWagering(transactions: readonly RoundTransaction[], grantId: string): RoundWagering {
   const round = emptyRound(true);
+  const stakes = new StakeIndex();
   let open = false;
   for (const transaction of transactions) {
     switch (transaction.kind) {
       case 'bet':
       case 'tombstone': {
         const stake = stakeOf(transaction);
-        putBet(round, stake);
+        stakes.add(round, stake);
         if (stake.fromBonus > 0n && stake.bonusGrantId === grantId) open = true;
         break;
       }
       case 'rollback': {
-        const stake = transaction.referenceTransactionId === null ? undefined : betOf(round, transaction.referenceTransactionId);
+        const stake = stakes.find(transaction.referenceTransactionId);
         if (stake === undefined || stake.rolledBack) break;
         stake.rolledBack = true;
         if (stake.bonusGrantId !== grantId) break;
@@ -79,6 +81,23 @@ export function roundWagering(transactions: readonly RoundTransaction[], grantId
   let contribution = 0n;
   for (const stake of round.bets) if (!stake.rolledBack && stake.bonusGrantId === grantId) contribution += stake.contribution;
   return { open, contribution };
+}
+
+/**
+ * The stakes of a round being replayed, by id: a rollback finds its bet without scanning the
+ * round, so a replay stays linear however many stakes a round holds.
+ */
+class StakeIndex {
+  private readonly byId = new Map<string, BetRecord>();
+
+  add(round: Round, stake: BetRecord): void {
+    addBet(round, stake);
+    this.byId.set(stake.transactionId, stake);
+  }
+
+  find(transactionId: string | null): BetRecord | undefined {
+    return transactionId === null ? undefined : this.byId.get(transactionId);
+  }
 }
 
 /** The stake a stored bet (or a tombstone: a rollback that came before its bet) stands for. */

@@ -64,7 +64,7 @@ export interface Round {
    * The round's stakes in arrival order, found by transaction id with `betOf`. A round holds a
    * handful (a spin, a hand and its splits), so a list is searched: a Map per round cost about
    * 130 more bytes of heap per cached bet, and every cached bet is copied by the young-generation
-   * collector while it is new. Changed only through `putBet`.
+   * collector while it is new. Changed only through `addBet`.
    */
   bets: BetRecord[];
   settled: boolean;
@@ -107,12 +107,15 @@ export function betOf(round: Round, transactionId: string): BetRecord | undefine
   return round.bets.find((stake) => stake.transactionId === transactionId);
 }
 
-/** Records a stake in its round, in place of an earlier one with the same transaction id. */
-export function putBet(round: Round, stake: BetRecord): void {
-  const index = round.bets.findIndex((existing) => existing.transactionId === stake.transactionId);
-  if (index !== -1) round.bets[index] = stake;
+/**
+ * Adds a stake to its round, without searching: its id is new. The machine adds a bet or a
+ * tombstone only for an id it found no transaction for (every referenced id is loaded first),
+ * and a replay reads stored transactions, unique per (source, transaction_id). So adding stays
+ * constant-time in a round with thousands of stakes.
+ */
+export function addBet(round: Round, stake: BetRecord): void {
   // A one-element literal is allocated at its exact size; a push onto an empty array reserves 16 slots.
-  else if (round.bets.length === 0) round.bets = [stake];
+  if (round.bets.length === 0) round.bets = [stake];
   else round.bets.push(stake);
 }
 

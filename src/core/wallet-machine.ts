@@ -20,7 +20,7 @@ import { refused, type Accepted, type ActiveBonus, type Outcome, type Refused } 
 import {
   betOf,
   emptyRound,
-  putBet,
+  addBet,
   newPlayerState,
   roundKey,
   sameParameters,
@@ -235,7 +235,7 @@ function bet(player: PlayerState, command: Bet, request: TransactionRecord, cont
   const key = roundKey(command.source, command.roundId);
   const contribution = grant === undefined ? 0n : contributionOf(grant.campaign, context.catalogue.gameCategory(command.gameId), command.amount);
   const stake = { transactionId: command.transactionId, amount: command.amount, ...split, bonusGrantId: grant?.grantId ?? null, contribution, rolledBack: false };
-  putBet(roundFor(player, key), stake);
+  addBet(roundFor(player, key), stake);
   effects.post({ ...entry(request, split.fromCash, split.fromBonus, postings), bonusGrantId: stake.bonusGrantId, contribution });
   // Wagering moves in the same batch as the debit: a conversion can never race a bet.
   wager(player, key, command.amount, split.fromBonus, contribution, context.now, effects);
@@ -324,7 +324,7 @@ function rollbackUnknown(player: PlayerState, command: Rollback, request: Transa
     kind: 'tombstone',
     referenceTransactionId: command.transactionId,
   };
-  putBet(roundFor(player, roundKey(command.source, command.roundId)), tombstoneStake(command.referenceTransactionId));
+  addBet(roundFor(player, roundKey(command.source, command.roundId)), tombstoneStake(command.referenceTransactionId));
   effects.post(entry(tombstone, 0n, 0n, []));
   if (command.unknownBet === 'error') return betNotFound(command);
   effects.post(entry(request, 0n, 0n, []));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { replayRound, roundWagering, type RoundTransaction } from '../../src/core/history.js';
-import { betOf, emptyRound, putBet, tombstoneStake } from '../../src/core/player.js';
+import { addBet, betOf, emptyRound, tombstoneStake } from '../../src/core/player.js';
 
 function bet(transactionId: string, fromBonus: bigint, bonusGrantId: string | null = 'g1', fromCash = 0n): RoundTransaction {
   return { kind: 'bet', transactionId, amount: fromBonus + fromCash, cashAmount: fromCash, bonusAmount: fromBonus, referenceTransactionId: null, bonusGrantId, contribution: fromBonus + fromCash };
@@ -24,16 +24,20 @@ describe('a round replayed from the store', () => {
 });
 
 describe("a round's stakes", () => {
-  it('keep their arrival order, and a stake with a known id takes the earlier one\'s place (as a map would)', () => {
+  it('keep their arrival order and are found by transaction id', () => {
     const round = emptyRound(true);
-    putBet(round, tombstoneStake('b2'));
-    putBet(round, tombstoneStake('b1'));
-    putBet(round, tombstoneStake('b3'));
-    const replacement = { ...tombstoneStake('b1'), rolledBack: false, amount: 7n };
-    putBet(round, replacement);
+    for (const id of ['b2', 'b1', 'b3']) addBet(round, tombstoneStake(id));
     expect(round.bets.map((stake) => stake.transactionId)).toEqual(['b2', 'b1', 'b3']);
-    expect(betOf(round, 'b1')).toBe(replacement);
+    expect(betOf(round, 'b1')).toBe(round.bets[1]);
     expect(betOf(round, 'b4')).toBeUndefined();
+  });
+
+  it('replay marks the right bet of thousands rolled back, each found by id (an index, not a scan of the round)', () => {
+    const stakes = Array.from({ length: 20_000 }, (_, index) => bet(`b${index}`, 0n, null, 1n));
+    const rollbacks = Array.from({ length: 10_000 }, (_, index) => rollback(`r${index}`, `b${2 * index + 1}`));
+    const round = replayRound([...stakes, ...rollbacks]);
+    expect(round.bets).toHaveLength(20_000);
+    expect(round.bets.every((stake, index) => stake.rolledBack === (index % 2 === 1))).toBe(true);
   });
 });
 
