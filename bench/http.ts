@@ -260,8 +260,8 @@ async function phase(
   );
   await startWaiting;
   const cores = availableParallelism();
-  const window = start === null || end === null ? null : { from: start.at, to: end.at };
-  return { name, round, mode: config.mode, load, cpu: start === null || end === null ? null : cpuSplit(start, end, cores), backends: backendPids.length, rate: config.rate ?? null, window };
+  const measured = start === null || end === null ? null : { cpu: cpuSplit(start, end, cores), window: { from: start.at, to: end.at } };
+  return { name, round, mode: config.mode, load, cpu: measured?.cpu ?? null, backends: backendPids.length, rate: config.rate ?? null, window: measured?.window ?? null };
 }
 
 /** Bet ops/s ÷ ceiling ops/s of each round that ran both phases. */

@@ -18,9 +18,9 @@ import { housePosting, legs, playerPosting, type Posting } from './ledger.js';
 import { allocate } from './money.js';
 import { refused, type Accepted, type ActiveBonus, type Outcome, type Refused } from './outcome.js';
 import {
+  addBet,
   betOf,
   emptyRound,
-  addBet,
   newPlayerState,
   roundKey,
   sameParameters,
