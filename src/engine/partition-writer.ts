@@ -101,8 +101,11 @@ export class PartitionWriter {
 
   private async run(): Promise<void> {
     let wokeFromIdle = false;
+    let unanswered: Answer = noAnswer;
     for (;;) {
       if (this.queue.length === 0) {
+        unanswered();
+        unanswered = noAnswer;
         if (this.state !== 'running') break;
         await new Promise<void>((resolve) => (this.wake = resolve));
         wokeFromIdle = true;
@@ -115,7 +118,13 @@ export class PartitionWriter {
       }
       wokeFromIdle = false;
       const batch = this.queue.splice(0, this.settings.batchSizeMax);
-      await this.process(batch);
+      const processing = this.process(batch);
+      // The previous batch is committed; its answers go out once this batch's commit is on its
+      // way, so that the store works on this batch while this process writes the previous one's
+      // responses. The pool hands the statement to its connection in a tick queued while this
+      // batch was applied (when nothing had to be loaded first), so a tick queued now runs after it.
+      process.nextTick(unanswered);
+      unanswered = await processing;
       // An in-process store (PGlite) can answer without ever yielding; give callers a turn.
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -136,18 +145,20 @@ export class PartitionWriter {
     });
   }
 
-  private async process(batch: readonly Pending[]): Promise<void> {
+  /** Applies and commits the batch; resolves, once committed or refused, with the batch's answers to give. */
+  private async process(batch: readonly Pending[]): Promise<Answer> {
     if (this.state === 'fenced') return answerAll(batch, refused('UNAVAILABLE', `partition ${this.partition} moved to another node`));
     const touched = new Set(batch.map((pending) => pending.command.playerId));
     try {
       if (this.resynchronise) await this.readLease();
-      await this.applyAndCommit(batch, touched);
+      const outcomes = await this.applyAndCommit(batch, touched);
+      return () => batch.forEach((pending, index) => pending.resolve(outcomes[index] as Outcome));
     } catch (error) {
       this.cache.forget(touched);
       this.resynchronise = true;
       if (error instanceof FencedError) this.state = 'fenced';
       this.hooks.onError?.(this.partition, error);
-      answerAll(batch, refused('UNAVAILABLE', 'the ledger store did not confirm this operation; retry with the same transaction id'));
+      return answerAll(batch, refused('UNAVAILABLE', 'the ledger store did not confirm this operation; retry with the same transaction id'));
     } finally {
       this.cache.endBatch(touched);
     }
@@ -174,12 +185,13 @@ export class PartitionWriter {
    *   another player): the commit then fails on the unique constraint and every id is read.
    * The set of ids read only grows, so this ends within the batch size.
    */
-  private async applyAndCommit(batch: readonly Pending[], touched: ReadonlySet<string>): Promise<void> {
+  private async applyAndCommit(batch: readonly Pending[], touched: ReadonlySet<string>): Promise<Outcome[]> {
     let lookUp = new Set<string>() as LookUp;
     for (;;) {
       try {
-        const uncertain = await this.attempt(batch, lookUp);
-        if (uncertain.size === 0) return;
+        const attempted = await this.attempt(batch, lookUp);
+        if (!(attempted instanceof Set)) return attempted;
+        const uncertain = attempted;
         if (lookUp === 'all') throw new Error('invariant violated: a refusal is uncertain after every id was read');
         lookUp = new Set([...lookUp, ...uncertain]);
       } catch (error) {
@@ -190,9 +202,15 @@ export class PartitionWriter {
     }
   }
 
-  /** Applies and commits the batch; or, when a refusal rests on an unverified id, returns those ids uncommitted. */
-  private async attempt(batch: readonly Pending[], lookUp: LookUp): Promise<Set<string>> {
-    await this.prefetch(batch, lookUp);
+  /**
+   * Applies and commits the batch, returning each command's outcome; or, when a refusal rests on
+   * an unverified id, returns those ids uncommitted.
+   */
+  private async attempt(batch: readonly Pending[], lookUp: LookUp): Promise<Outcome[] | Set<string>> {
+    // Awaited only when there is something to load: with nothing to wait for, the batch is
+    // applied and its commit sent within this turn (see run).
+    const loading = this.prefetch(batch, lookUp);
+    if (loading !== null) await loading;
     const now = this.hooks.now();
     const outcomes: Outcome[] = [];
     const entries: LedgerEntry[] = [];
@@ -240,8 +258,7 @@ export class PartitionWriter {
     // The other changed grants moved only their wagering: their rows still say what they are.
     this.cache.grantsStored([...newBonuses, ...changedBonuses]);
     for (const { command } of batch) this.cache.touch(command.playerId);
-    batch.forEach((pending, index) => pending.resolve(outcomes[index] as Outcome));
-    return uncertain;
+    return outcomes;
   }
 
   private walletWrite(playerId: string): WalletWrite {
@@ -257,10 +274,23 @@ export class PartitionWriter {
     };
   }
 
-  /** Loads, in at most two statements, whatever the batch needs that the cache cannot vouch for. */
-  private async prefetch(batch: readonly Pending[], lookUp: LookUp): Promise<void> {
+  /**
+   * Loads, in at most two statements, whatever the batch needs that the cache cannot vouch for;
+   * null when the cache has it all.
+   */
+  private prefetch(batch: readonly Pending[], lookUp: LookUp): Promise<void> | null {
     const missing = [...new Set(batch.map((pending) => pending.command.playerId))].filter((id) => this.cache.player(id) === undefined);
-    if (missing.length > 0) for (const wallet of await this.store.loadWallets(missing)) this.cache.loadWallet(wallet);
+    if (missing.length > 0) {
+      return this.store.loadWallets(missing).then((wallets) => {
+        for (const wallet of wallets) this.cache.loadWallet(wallet);
+        return this.loadHistory(batch, lookUp) ?? undefined;
+      });
+    }
+    return this.loadHistory(batch, lookUp);
+  }
+
+  /** Loads the rounds and transaction ids the batch's cached players cannot vouch for; null when none. */
+  private loadHistory(batch: readonly Pending[], lookUp: LookUp): Promise<void> | null {
     const rounds = new Map<string, RoundLookup>();
     const ids = new Map<string, TransactionLookup>();
     for (const { command } of batch) {
@@ -279,9 +309,10 @@ export class PartitionWriter {
         ids.set(transactionKey(command.source, command.referenceTransactionId), { source: command.source, transactionId: command.referenceTransactionId });
       }
     }
-    if (rounds.size === 0 && ids.size === 0) return;
-    const transactions = await this.store.loadTransactions([...rounds.values()], [...ids.values()]);
-    this.cache.loadTransactions([...rounds.values()], [...ids.keys()], transactions);
+    if (rounds.size === 0 && ids.size === 0) return null;
+    return this.store.loadTransactions([...rounds.values()], [...ids.values()]).then((transactions) => {
+      this.cache.loadTransactions([...rounds.values()], [...ids.keys()], transactions);
+    });
   }
 }
 
@@ -305,8 +336,15 @@ function latestProgressOnly(events: readonly OutboxEvent[]): OutboxEvent[] {
   return kept.reverse();
 }
 
-function answerAll(batch: readonly Pending[], outcome: Outcome): void {
-  for (const pending of batch) pending.resolve(outcome);
+/** Resolves a batch's callers; the writer decides when. */
+type Answer = () => void;
+
+const noAnswer: Answer = () => undefined;
+
+function answerAll(batch: readonly Pending[], outcome: Outcome): Answer {
+  return () => {
+    for (const pending of batch) pending.resolve(outcome);
+  };
 }
 
 function unreachable(playerId: string): never {

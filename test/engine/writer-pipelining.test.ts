@@ -1,0 +1,121 @@
+// Goal: a partition writer keeps the store busy while it answers. Once a batch is committed, the
+// next batch's commit is sent before the first batch's callers are answered, and those answers
+// never wait for the next commit to finish.
+// Method: the engine on PGlite behind a SQL client that holds commit statements at a gate; the
+// order of "commit sent" and "answered" is recorded.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CommandInput } from '../../src/core/commands.js';
+import type { Outcome } from '../../src/core/outcome.js';
+import { Engine } from '../../src/engine/engine.js';
+import { defaultEngineSettings, embeddedEngineDefaults } from '../../src/engine/limits.js';
+import { LedgerStore } from '../../src/store/ledger-store.js';
+import { migrate } from '../../src/store/migrate.js';
+import { openPglite } from '../../src/store/pglite-client.js';
+import type { SqlClient } from '../../src/store/sql-client.js';
+
+/** Commits wait at the gate until released, one by one, in the order they were sent. */
+class CommitGate {
+  readonly events: string[] = [];
+  private readonly held: (() => void)[] = [];
+  private waiting: (() => void) | null = null;
+
+  wrap(inner: SqlClient): SqlClient {
+    return {
+      ...inner,
+      dialect: inner.dialect,
+      concurrency: inner.concurrency,
+      query: async <Row,>(text: string, params?: readonly unknown[], name?: string): Promise<Row[]> => {
+        if (name?.startsWith('croupier_commit') === true && !this.opened) {
+          this.events.push(`commit ${this.held.length + this.released}`);
+          await new Promise<void>((resolve) => {
+            this.held.push(resolve);
+            this.waiting?.();
+          });
+        }
+        return inner.query<Row>(text, params, name);
+      },
+    };
+  }
+
+  private released = 0;
+  private opened = false;
+
+  /** Releases every held commit and lets later ones through. */
+  open(): void {
+    this.opened = true;
+    while (this.held.length > 0) this.release();
+  }
+
+  /** Resolves once `count` commits have been sent (held or released). */
+  async sent(count: number): Promise<void> {
+    while (this.held.length + this.released < count) await new Promise<void>((resolve) => (this.waiting = resolve));
+  }
+
+  release(): void {
+    const next = this.held.shift();
+    if (next === undefined) throw new Error('no commit is held');
+    this.released += 1;
+    next();
+  }
+}
+
+const bet = (transactionId: string, playerId: string): CommandInput => ({
+  kind: 'bet',
+  source: 'prov',
+  transactionId,
+  playerId,
+  roundId: `round-${transactionId}`,
+  gameId: 'slot',
+  amount: '1',
+  currency: 'EUR',
+});
+
+describe('partition writer pipelining', () => {
+  const gate = new CommitGate();
+  let sql: SqlClient;
+  let engine: Engine;
+
+  beforeAll(async () => {
+    sql = await openPglite(null);
+    await migrate(sql);
+    engine = await Engine.start(new LedgerStore(gate.wrap(sql)), { ...defaultEngineSettings, ...embeddedEngineDefaults, batchDelayMs: 0 }, 'test-node', {
+      now: () => new Date('2026-11-21T12:00:00Z'),
+    });
+  });
+
+  afterAll(async () => {
+    gate.open();
+    await engine.drain();
+    await sql.close();
+  });
+
+  it("sends the next batch's commit before answering the committed batch, and answers without waiting for it", async () => {
+    const answered = (label: string) => (outcome: Outcome) => {
+      gate.events.push(`answered ${label}`);
+      return outcome;
+    };
+    const setup = [
+      engine.execute({ kind: 'register', playerId: 'p1', currency: 'EUR' }),
+      engine.execute({ kind: 'register', playerId: 'p2', currency: 'EUR' }),
+    ];
+    await gate.sent(1);
+    gate.release();
+    await Promise.all(setup);
+    await Promise.all([engine.execute({ kind: 'deposit', source: 'operator', transactionId: 'd1', playerId: 'p1', amount: 10n }), gate.sent(2).then(() => gate.release())]);
+    gate.events.length = 0;
+
+    // Batch A commits while batch B queues behind it.
+    const first = engine.execute(bet('a', 'p1')).then(answered('A'));
+    await gate.sent(3);
+    const second = engine.execute(bet('b', 'p1')).then(answered('B'));
+    gate.release();
+    // A is answered while B's commit is still held at the gate.
+    const outcomeA = await first;
+    expect(outcomeA.ok).toBe(true);
+    expect(gate.events).toEqual(['commit 2', 'commit 3', 'answered A']);
+
+    gate.release();
+    expect((await second).ok).toBe(true);
+    expect(gate.events).toEqual(['commit 2', 'commit 3', 'answered A', 'answered B']);
+  });
+});
