@@ -7,6 +7,7 @@ import type { Croupier } from '../croupier.js';
 import { HistoryStore } from '../store/history-store.js';
 import { AccessLog } from './access-log.js';
 import { healthRoutes } from './health-routes.js';
+import { lazyRequestLogger } from './lazy-request-logger.js';
 import { operatorRoutes } from './operator/operator-routes.js';
 import { providerRoutes } from './provider/provider-routes.js';
 import type { ProviderRegistry } from './provider/provider-registry.js';
@@ -45,6 +46,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     keepAliveTimeout: httpLimits.keepAliveTimeoutMs,
     requestIdHeader: 'x-request-id',
     logController: new AccessLog(),
+    childLoggerFactory: lazyRequestLogger,
     // Ids in paths may be 128 characters (Fastify's default allows 100).
     routerOptions: { maxParamLength: 256 },
     // Refusals Fastify makes before routing (bad URL encoding, ...) keep the one error shape.
