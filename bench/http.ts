@@ -464,8 +464,10 @@ async function main(): Promise<void> {
       for (const run of order) await run(round);
     }
     const halfRounds = phases.includes('half') ? options.rounds : 0;
+    const peak = median(peakRates);
+    if (halfRounds > 0 && options.rate === undefined && (peak === null || peak <= 0)) throw new Error('no bet round measured a rate to halve');
+    const rate = options.rate ?? Math.max(1, Math.round((peak ?? 0) / 2));
     for (let round = 1; round <= halfRounds; round += 1) {
-      const rate = options.rate ?? Math.max(1, Math.round((median(peakRates) ?? 0) / 2));
       const name = options.rate === undefined ? 'http.bet.postgres.half_peak' : 'http.bet.postgres.fixed_rate';
       const open = await phase(name, round, admin, croupier, {
         origin: started.url,

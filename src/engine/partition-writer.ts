@@ -1,3 +1,4 @@
+import { nextTick } from 'node:process';
 import type { Command } from '../core/commands.js';
 import { roundKey, transactionKey } from '../core/player.js';
 import { refused, type Outcome } from '../core/outcome.js';
@@ -101,11 +102,10 @@ export class PartitionWriter {
 
   private async run(): Promise<void> {
     let wokeFromIdle = false;
+    // A committed batch whose callers are not answered yet (see below); never more than one.
     let unanswered: Answer = noAnswer;
     for (;;) {
       if (this.queue.length === 0) {
-        unanswered();
-        unanswered = noAnswer;
         if (this.state !== 'running') break;
         await new Promise<void>((resolve) => (this.wake = resolve));
         wokeFromIdle = true;
@@ -121,13 +121,22 @@ export class PartitionWriter {
       const processing = this.process(batch);
       // The previous batch is committed; its answers go out once this batch's commit is on its
       // way, so that the store works on this batch while this process writes the previous one's
-      // responses. The pool hands the statement to its connection in a tick queued while this
-      // batch was applied (when nothing had to be loaded first), so a tick queued now runs after it.
-      process.nextTick(unanswered);
+      // responses. With an idle connection and nothing to load first, the pool writes the
+      // statement in a tick queued while this batch was applied; callers resolved in a tick
+      // queued now continue (and respond) only after every queued tick has run
+      // (test/engine/writer-pipelining.test.ts). Otherwise they are answered meanwhile, no later.
+      // An in-process store (PGlite) is answered before the next batch starts: it would run that
+      // whole commit first.
+      if (unanswered !== noAnswer) nextTick(unanswered);
       unanswered = await processing;
+      if (this.queue.length === 0 || this.store.inProcess) {
+        unanswered();
+        unanswered = noAnswer;
+      }
       // An in-process store (PGlite) can answer without ever yielding; give callers a turn.
       await new Promise((resolve) => setImmediate(resolve));
     }
+    unanswered();
     if (this.state === 'draining') this.state = 'stopped';
   }
 
@@ -207,8 +216,7 @@ export class PartitionWriter {
    * an unverified id, returns those ids uncommitted.
    */
   private async attempt(batch: readonly Pending[], lookUp: LookUp): Promise<Outcome[] | Set<string>> {
-    // Awaited only when there is something to load: with nothing to wait for, the batch is
-    // applied and its commit sent within this turn (see run).
+    // Awaited only when something must be loaded first.
     const loading = this.prefetch(batch, lookUp);
     if (loading !== null) await loading;
     const now = this.hooks.now();

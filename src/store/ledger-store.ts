@@ -97,6 +97,11 @@ export function ledgerId(partition: number, sequence: bigint): bigint {
 export class LedgerStore {
   constructor(readonly client: SqlClient) {}
 
+  /** True when statements run in this process (PGlite): a commit then occupies the event loop until it ends. */
+  get inProcess(): boolean {
+    return this.client.dialect === 'pglite';
+  }
+
   /** Records the partition count on first start and refuses to run with another one. */
   async checkPartitionCount(partitionCount: number): Promise<void> {
     await this.client.query(

@@ -61,6 +61,16 @@ describe('lazyRequestLogger', () => {
     ]);
   });
 
+  it('takes a level set before it has written anything', () => {
+    const { logger, lines } = memoryLogger('info');
+    const request = lazyRequestLogger(logger as FastifyBaseLogger, { reqId: 'r5' }, {});
+    request.level = 'debug';
+    request.debug('written at debug');
+    expect(request.level).toBe('debug');
+    expect(logger.level).toBe('info');
+    expect(lines().map(({ reqId, msg }) => ({ reqId, msg }))).toEqual([{ reqId: 'r5', msg: 'written at debug' }]);
+  });
+
   it('makes the child at once when the route asks for its own level', () => {
     const { logger, lines } = memoryLogger('info');
     const child = vi.spyOn(logger, 'child');
