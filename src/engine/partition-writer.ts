@@ -166,7 +166,7 @@ export class PartitionWriter {
       this.cache.forget(touched);
       this.resynchronise = true;
       if (error instanceof FencedError) this.state = 'fenced';
-      this.hooks.onError?.(this.partition, error);
+      reportQuietly(() => this.hooks.onError?.(this.partition, error));
       return answerAll(batch, refused('UNAVAILABLE', 'the ledger store did not confirm this operation; retry with the same transaction id'));
     } finally {
       this.cache.endBatch(touched);
@@ -342,6 +342,15 @@ function latestProgressOnly(events: readonly OutboxEvent[]): OutboxEvent[] {
     kept.push(item);
   }
   return kept.reverse();
+}
+
+/** Runs an error hook; a hook that throws must not leave a batch unanswered (it has nowhere to report to). */
+function reportQuietly(report: () => void): void {
+  try {
+    report();
+  } catch {
+    // the batch is answered UNAVAILABLE all the same
+  }
 }
 
 /** Resolves a batch's callers; the writer decides when. */

@@ -5,7 +5,8 @@
 // Method: the engine on PGlite behind a SQL client that holds commit statements at a gate and,
 // like pg-pool with an idle connection, takes a statement only on the next tick; the order of
 // "commit sent" and "answered" (a caller's continuation, where a route would respond) is
-// recorded. Fails against a writer that answers before it sends the next commit.
+// recorded. Fails against a writer that answers before it sends the next commit. Last, a commit
+// that fails while the error hook itself throws: the batch is still answered, the writer goes on.
 import { nextTick } from 'node:process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandInput } from '../../src/core/commands.js';
@@ -21,6 +22,7 @@ import type { SqlClient } from '../../src/store/sql-client.js';
 class CommitGate {
   readonly events: string[] = [];
   private readonly held: (() => void)[] = [];
+  private readonly failing: ((error: Error) => void)[] = [];
   private released = 0;
   private opened = false;
   private waiting: (() => void) | null = null;
@@ -33,10 +35,11 @@ class CommitGate {
       concurrency: inner.concurrency,
       query: async <Row,>(text: string, params?: readonly unknown[], name?: string): Promise<Row[]> => {
         if (name?.startsWith('croupier_commit') === true && !this.opened) {
-          await new Promise<void>((resolve) => {
+          await new Promise<void>((resolve, reject) => {
             nextTick(() => {
               this.events.push(`commit ${this.held.length + this.released}`);
               this.held.push(resolve);
+              this.failing.push(reject);
               this.waiting?.();
             });
           });
@@ -53,9 +56,19 @@ class CommitGate {
 
   release(): void {
     const next = this.held.shift();
+    this.failing.shift();
     if (next === undefined) throw new Error('no commit is held');
     this.released += 1;
     next();
+  }
+
+  /** Fails the oldest held commit as a lost connection would (the store never sees it). */
+  fail(): void {
+    const next = this.failing.shift();
+    this.held.shift();
+    if (next === undefined) throw new Error('no commit is held');
+    this.released += 1;
+    next(new Error('connection terminated unexpectedly'));
   }
 
   /** Releases every held commit and lets later ones through. */
@@ -131,3 +144,42 @@ for (const { dialect, order } of [
     });
   });
 }
+
+describe('partition writer, a failed commit whose error hook throws', () => {
+  const gate = new CommitGate();
+  let sql: SqlClient;
+  let engine: Engine;
+  const reported: unknown[] = [];
+
+  beforeAll(async () => {
+    sql = await openPglite(null);
+    await migrate(sql);
+    engine = await Engine.start(new LedgerStore(gate.wrap(sql, 'postgres')), { ...defaultEngineSettings, ...embeddedEngineDefaults, batchDelayMs: 0 }, 'test-node', {
+      now: () => new Date('2026-11-21T12:00:00Z'),
+      onError: (_partition, error) => {
+        reported.push(error);
+        throw new Error('the error hook itself failed');
+      },
+    });
+  });
+
+  afterAll(async () => {
+    gate.open();
+    await engine.drain();
+    await sql.close();
+  });
+
+  it('answers the batch UNAVAILABLE and goes on committing', async () => {
+    const registered = engine.execute({ kind: 'register', playerId: 'p1', currency: 'EUR' });
+    await gate.sent(1);
+    gate.fail();
+    const outcome = await registered;
+    expect(outcome).toMatchObject({ ok: false, code: 'UNAVAILABLE' });
+    expect(reported).toHaveLength(1);
+
+    const retried = engine.execute({ kind: 'register', playerId: 'p1', currency: 'EUR' });
+    await gate.sent(2);
+    gate.release();
+    expect((await retried).ok).toBe(true);
+  });
+});
