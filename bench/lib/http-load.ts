@@ -3,22 +3,23 @@
  *   node --import tsx bench/lib/http-load.ts '<LoadConfig as JSON>'
  *
  * Sends signed provider bets (POST, JSON body, X-Provider-Id / X-Timestamp / X-Signature =
- * hex HMAC-SHA256(secret, timestamp + "." + raw body)) over an undici Pool of keep-alive
- * connections, pipelining off (one request at a time per connection). Every request is a new
+ * hex HMAC-SHA256(secret, timestamp + "." + raw body)) over `connections` keep-alive
+ * connections, one request at a time on each. Every request is a new
  * bet: a unique transaction and round id, a player drawn uniformly (or Zipf, `zipf` > 0), an
  * amount of 1..100 minor units.
  *
  * - closed loop: `connections` requests in flight, each connection sends its next request as
- *   soon as the previous one is answered; latency = answer − send.
+ *   the previous one is answered (bench/lib/closed-loop.ts); latency = answer − send.
  * - open loop: requests start at a fixed rate (`rate` per second, spread evenly, dispatched by a
- *   1 ms timer) whatever the answers; latency = answer − the request's scheduled start, so queueing
- *   in the client counts too (no coordinated omission).
+ *   1 ms timer) whatever the answers, over an undici Pool; latency = answer − the request's
+ *   scheduled start, so queueing in the client counts too (no coordinated omission).
  *
  * stdout, one JSON object per line: {"t":"measure"} when the measured window opens (after the
  * warm-up), then {"t":"done", ...LoadResult} once the window closed and in-flight requests ended.
  */
 import { writeSync } from 'node:fs';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
+import { closedLoop, loopConnection, post, type Answer, type Outgoing } from './closed-loop.js';
 import { sign } from '../../src/api/provider/signature.js';
 import { mulberry32, ZipfSampler } from './random.js';
 import { round, Samples } from './stats.js';
@@ -74,18 +75,11 @@ async function main(): Promise<void> {
   const random = mulberry32(config.seed);
   const zipf = config.zipf > 0 ? new ZipfSampler(config.players, config.zipf, random) : null;
   const playerIds = Array.from({ length: config.players }, (_, index) => `${config.playerPrefix}${index}`);
-  const pool = new Pool(config.origin, {
-    connections: config.connections,
-    pipelining: 1,
-    keepAliveTimeout: 60_000,
-    headersTimeout: 30_000,
-    bodyTimeout: 30_000,
-  });
 
   let timestamp = '';
   let timestampSecond = -1;
   let sequence = 0;
-  const request = (): { body: string; headers: Record<string, string> } => {
+  const request = (): Outgoing => {
     const n = sequence++;
     const player = playerIds[zipf === null ? Math.floor(random() * config.players) : zipf.next()] as string;
     const body = `{"transaction_id":"${config.idPrefix}-${n}","player_id":"${player}","round_id":"${config.idPrefix}-r${n}","game_id":"bench-game","amount":"${1 + Math.floor(random() * 100)}","currency":"EUR"}`;
@@ -99,6 +93,7 @@ async function main(): Promise<void> {
     // would count as the service's latency.
     const signature = sign(config.secret, timestamp, body);
     return {
+      path: config.path,
       body,
       headers: { 'content-type': 'application/json', 'x-provider-id': config.providerId, 'x-timestamp': timestamp, 'x-signature': signature },
     };
@@ -116,27 +111,19 @@ async function main(): Promise<void> {
   let sentInWindow = 0;
   let dispatchLagMaxMs = 0;
 
-  /** Sends one bet; `startedAt` is when it was sent (closed) or scheduled (open). */
-  const send = async (startedAt: number): Promise<void> => {
-    const { body, headers } = request();
+  const outgoing = (): Outgoing => {
     sentTotal += 1;
     if (measuring) sentInWindow += 1;
-    let key: string;
-    try {
-      const response = await pool.request({ method: 'POST', path: config.path, headers, body });
-      await response.body.dump();
-      key = String(response.statusCode);
-      if (response.statusCode === 200) ok200Total += 1;
-    } catch (error) {
-      key = `error:${(error as { code?: string }).code ?? 'unknown'}`;
-    }
+    return request();
+  };
+  const answered = (answer: Answer, latencyMs: number): void => {
+    if (answer.status === 200) ok200Total += 1;
     if (!measuring) return;
     measured += 1;
-    const now = performance.now();
-    samples.add(now - startedAt);
-    const second = Math.floor((now - windowStart) / 1000);
-    (seconds[second] ??= new Samples()).add(now - startedAt);
-    statuses[key] = (statuses[key] ?? 0) + 1;
+    samples.add(latencyMs);
+    const second = Math.floor((answer.at - windowStart) / 1000);
+    (seconds[second] ??= new Samples()).add(latencyMs);
+    statuses[answer.key] = (statuses[answer.key] ?? 0) + 1;
   };
 
   const inFlight = new Set<Promise<void>>();
@@ -145,12 +132,21 @@ async function main(): Promise<void> {
     void promise.finally(() => inFlight.delete(promise));
   };
 
+  const connections: Dispatcher[] = [];
   if (config.mode === 'closed') {
-    const loop = async (): Promise<void> => {
-      while (!stopped) await send(performance.now());
-    };
-    for (let index = 0; index < config.connections; index += 1) track(loop());
+    for (let index = 0; index < config.connections; index += 1) {
+      const connection = loopConnection(config.origin);
+      connections.push(connection);
+      track(closedLoop(connection, outgoing, () => stopped, answered));
+    }
   } else {
+    // Requests start on a timer, whatever the answers: any idle connection of a pool takes one.
+    const pool = new Pool(config.origin, { connections: config.connections, pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: 30_000, bodyTimeout: 30_000 });
+    connections.push(pool);
+    const send = async (startedAt: number): Promise<void> => {
+      const answer = await post(pool, outgoing());
+      answered(answer, answer.at - startedAt);
+    };
     const rate = config.rate ?? 0;
     if (!(rate > 0)) throw new Error('open loop needs a rate > 0');
     const startedAt = performance.now();
@@ -179,7 +175,7 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpuStart);
   stopped = true;
   await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, 30_000))]);
-  await pool.close().catch(() => undefined);
+  await Promise.all(connections.map((connection) => connection.close().catch(() => undefined)));
 
   const [p50 = Number.NaN, p90 = Number.NaN, p99 = Number.NaN, max = Number.NaN] = samples.percentiles(0.5, 0.9, 0.99, 1);
   const result: LoadResult = {
