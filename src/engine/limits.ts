@@ -15,7 +15,8 @@ export interface EngineLimits {
   readonly historyPerPlayerMax: number;
   /**
    * Transactions and rounds remembered per partition, over all its players (about 370 bytes of
-   * heap each); past it the least recently used players are dropped. This, not the two limits
+   * heap each); past it the least recently used players give up their history (their wallets
+   * stay cached, up to playersCachedMax). This, not the two limits
    * above, bounds the cache's memory: 50,000 players with 512 bets each would be 19 GB.
    */
   readonly historyCachedMax: number;

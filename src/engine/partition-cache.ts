@@ -21,9 +21,15 @@ interface Cached {
  * A partition's in-memory state: the players it has touched, most recently used last, plus
  * the transactions prefetched for the batch being applied. Only committed state survives a
  * batch: a failed commit drops every player the batch touched.
+ *
+ * Past the history budget, the least recently used players give up their history first and
+ * keep their wallets: a bet needs only the wallet, while a dropped player costs a read of the
+ * store before its next batch can be applied. Players are dropped only past playersCachedMax.
  */
 export class PartitionCache implements PartitionView {
   private readonly players = new Map<string, Cached>();
+  /** The players holding history, least recently used first (as of their last batch). */
+  private readonly holdingHistory = new Map<string, Cached>();
   private readonly prefetched = new Map<string, TransactionRecord>();
   /** Transaction ids read from the store for this batch, found or not. */
   private readonly lookedUp = new Set<string>();
@@ -146,8 +152,8 @@ export class PartitionCache implements PartitionView {
 
   /**
    * Ends a batch: drops prefetched lookups and trims the cache back to its limits, least
-   * recently used players first. Every cached player is committed by now, so any may go: it
-   * reloads from the store when touched again.
+   * recently used players first. Every cached player is committed by now, so any history or
+   * player may go: it is read from the store again when needed.
    */
   endBatch(touched: Iterable<string>): void {
     this.prefetched.clear();
@@ -160,9 +166,16 @@ export class PartitionCache implements PartitionView {
       const size = cached.state.transactions.size + cached.state.rounds.size;
       this.historyTotal += size - cached.historySize;
       cached.historySize = size;
+      this.holdingHistory.delete(playerId);
+      if (size > 0) this.holdingHistory.set(playerId, cached);
+    }
+    for (const [playerId, cached] of this.holdingHistory) {
+      if (this.historyTotal <= this.limits.historyCachedMax) break;
+      this.forgetHistory(cached);
+      this.holdingHistory.delete(playerId);
     }
     for (const playerId of this.players.keys()) {
-      if (this.players.size <= this.limits.playersCachedMax && this.historyTotal <= this.limits.historyCachedMax) break;
+      if (this.players.size <= this.limits.playersCachedMax) break;
       this.drop(playerId);
     }
   }
@@ -172,6 +185,16 @@ export class PartitionCache implements PartitionView {
     if (cached === undefined) return;
     this.historyTotal -= cached.historySize;
     this.players.delete(playerId);
+    this.holdingHistory.delete(playerId);
+  }
+
+  /** The player's transactions and rounds are read from the store again when a command needs them. */
+  private forgetHistory(cached: Cached): void {
+    cached.state.transactions.clear();
+    cached.state.rounds.clear();
+    cached.state.historyComplete = false;
+    this.historyTotal -= cached.historySize;
+    cached.historySize = 0;
   }
 
   private trimHistory(player: PlayerState): void {

@@ -11,11 +11,15 @@ import { materialise, registrations, sessions } from '../support/sequences.js';
 import { sessionCampaigns, sessionGames, testNow } from '../support/catalogue.js';
 import { storesUnderTest } from '../support/stores.js';
 
-// Tiny limits force every slow path: players and history are dropped after each batch.
+// Tiny limits force every slow path. The history budget goes first: history is dropped after
+// each batch while wallets stay. With room for two of a session's three players in one
+// partition, wallets are dropped and read back from the store all along too.
 const forgetful = { partitionCount: 2, batchSizeMax: 4, batchDelayMs: 0, queueLengthMax: 1000, playersCachedMax: 4, historyPerPlayerMax: 1, historyCachedMax: 3 };
+const forgetfulPlayers = { partitionCount: 1, batchSizeMax: 2, batchDelayMs: 0, queueLengthMax: 1000, playersCachedMax: 2, historyPerPlayerMax: 1, historyCachedMax: 0 };
 const roomy = { partitionCount: 4, batchSizeMax: 64, batchDelayMs: 1 };
 const configurations = [
   { name: 'forgetful cache', engine: forgetful },
+  { name: 'forgetful of players', engine: forgetfulPlayers },
   { name: 'default cache', engine: roomy },
 ];
 

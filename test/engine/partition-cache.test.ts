@@ -1,8 +1,9 @@
 // Goal: the partition cache's memory is bounded by historyCachedMax over all its players, not
-// only per player, and it gives up the least recently used players first.
+// only per player: the least recently used players give up their history first and keep their
+// wallets (a bet needs no read of the store), and players are dropped only past playersCachedMax.
 // Method: bets applied with the pure wallet machine to a cache with a small budget, batch by
 // batch as the writer does (touch after commit, then endBatch); after each batch the total held
-// must be within the budget and the players dropped must be the ones used longest ago.
+// must be within the budget and the history given up must be that of the players used longest ago.
 import { describe, expect, it } from 'vitest';
 import { emptyCatalogue } from '../../src/core/bonus/campaign.js';
 import { currencies, type Currency } from '../../src/core/money.js';
@@ -18,7 +19,7 @@ function fail(message: string): never {
   throw new Error(message);
 }
 
-function cacheWith(limits: { historyCachedMax: number; historyPerPlayerMax?: number }): PartitionCache {
+function cacheWith(limits: { historyCachedMax: number; historyPerPlayerMax?: number; playersCachedMax?: number }): PartitionCache {
   return new PartitionCache({ ...defaultEngineSettings, historyPerPlayerMax: 512, ...limits });
 }
 
@@ -41,7 +42,7 @@ function batch(cache: PartitionCache, players: readonly string[], bets = 1): voi
 }
 
 describe('partition cache budget', () => {
-  it('keeps the transactions and rounds of all players within historyCachedMax, dropping the least recently used first', () => {
+  it('keeps the transactions and rounds of all players within historyCachedMax, taking the least recently used history first', () => {
     const cache = cacheWith({ historyCachedMax: 20 });
     for (const playerId of ['a', 'b', 'c']) register(cache, playerId);
     // Each bet is one transaction and one round: 2 entries.
@@ -49,16 +50,40 @@ describe('partition cache budget', () => {
     expect(cache.historyCached).toBe(18);
     expect(cache.playersCached).toBe(3);
 
-    batch(cache, ['b', 'a']); // 22 > 20: c, used longest ago, goes (16 left)
-    expect(cache.player('c')).toBeUndefined();
-    expect(cache.player('a')).toBeDefined();
-    expect(cache.player('b')).toBeDefined();
+    batch(cache, ['b', 'a']); // 22 > 20: c, used longest ago, gives up its history (16 left)
+    const c = cache.player('c');
+    expect(c?.transactions.size).toBe(0);
+    expect(c?.rounds.size).toBe(0);
+    expect(c?.historyComplete).toBe(false);
+    expect(c?.wallet.cash).toBe(1_000_000n - 3n);
+    expect(cache.player('a')?.transactions.size).toBe(4);
+    expect(cache.player('b')?.transactions.size).toBe(4);
     expect(cache.historyCached).toBe(16);
+    expect(cache.playersCached).toBe(3);
 
-    batch(cache, ['a', 'a', 'a']); // 22: b is now the least recently used
-    expect(cache.player('b')).toBeUndefined();
+    batch(cache, ['a', 'a', 'a']); // 22: b is now the least recently used with history
+    expect(cache.player('b')?.transactions.size).toBe(0);
     expect(cache.player('a')?.transactions.size).toBe(7);
     expect(cache.historyCached).toBe(14);
+
+    batch(cache, ['c']); // c bets again without a read of the store: its wallet stayed
+    expect(cache.player('c')?.wallet.cash).toBe(1_000_000n - 4n);
+    expect(cache.historyCached).toBe(16);
+  });
+
+  it('drops the least recently used players only past playersCachedMax', () => {
+    const cache = cacheWith({ historyCachedMax: 1_000, playersCachedMax: 2 });
+    for (const playerId of ['a', 'b', 'c']) register(cache, playerId);
+    batch(cache, ['a', 'b', 'c']);
+    expect(cache.player('a')).toBeUndefined();
+    expect(cache.playersCached).toBe(2);
+    expect(cache.historyCached).toBe(4);
+    batch(cache, ['b']);
+    register(cache, 'd');
+    batch(cache, ['d']); // c is now the least recently used
+    expect(cache.player('c')).toBeUndefined();
+    expect(cache.player('b')).toBeDefined();
+    expect(cache.historyCached).toBe(6);
   });
 
   it('counts what the per-player trim removed, and what a failed batch forgot', () => {
@@ -72,11 +97,12 @@ describe('partition cache budget', () => {
     expect(cache.playersCached).toBe(1);
   });
 
-  it('with a budget of zero keeps no player with history past its batch', () => {
+  it('with a budget of zero keeps no history past its batch, and the wallets', () => {
     const cache = cacheWith({ historyCachedMax: 0 });
     register(cache, 'a');
     batch(cache, ['a']);
-    expect(cache.playersCached).toBe(0);
+    expect(cache.playersCached).toBe(1);
+    expect(cache.player('a')?.transactions.size).toBe(0);
     expect(cache.historyCached).toBe(0);
   });
 });
