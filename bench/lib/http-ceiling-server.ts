@@ -4,7 +4,7 @@
  * shaped like a provider bet reply. No logger, no signature check, no store: whatever rate the
  * same load generator reaches against it is what this machine's Node HTTP stack allows.
  *
- *   node --max-semi-space-size=64 --initial-old-space-size=1024 --import tsx bench/lib/http-ceiling-server.ts
+ *   node --max-semi-space-size=32 --initial-old-space-size=1024 --import tsx bench/lib/http-ceiling-server.ts
  *
  * Prints {"t":"listening","url":"http://127.0.0.1:PORT"} on stdout once it listens; exits on SIGTERM.
  */

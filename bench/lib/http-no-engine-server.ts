@@ -4,7 +4,7 @@
  * that answers every command at once without a store. What this reaches against the same load
  * is the HTTP layer's share; the gap to http.bet.postgres is the engine's and PostgreSQL's.
  *
- *   BENCH_PROVIDER=id:secret LOG_LEVEL=info node --max-semi-space-size=64 --initial-old-space-size=1024 --import tsx bench/lib/http-no-engine-server.ts
+ *   BENCH_PROVIDER=id:secret LOG_LEVEL=info node --max-semi-space-size=32 --initial-old-space-size=1024 --import tsx bench/lib/http-no-engine-server.ts
  *
  * Prints {"t":"listening","url":"http://127.0.0.1:PORT"} on stdout once it listens (log lines go
  * to stderr); exits on SIGTERM.

@@ -12,7 +12,7 @@ import type { LoadConfig, LoadResult } from './http-load.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** The heap flags of `npm start`, for every process here: the servers and the load generator. */
-const nodeFlags = ['--max-semi-space-size=64', '--initial-old-space-size=1024', '--import', 'tsx'];
+const nodeFlags = ['--max-semi-space-size=32', '--initial-old-space-size=1024', '--import', 'tsx'];
 
 /** A child process with bounded buffers of what it said about problems. */
 export class Child {
@@ -121,7 +121,7 @@ async function healthy(child: Child, url: string, waitMs: number): Promise<void>
 }
 
 /**
- * `node --max-semi-space-size=64 --initial-old-space-size=1024 --import tsx src/main.ts` with `env`. With PORT=0 and an info log
+ * `node --max-semi-space-size=32 --initial-old-space-size=1024 --import tsx src/main.ts` with `env`. With PORT=0 and an info log
  * level its URL is read from the "Server listening at" log line; with a quieter level (that line is
  * not written) a free port is chosen here and /health is polled.
  */
