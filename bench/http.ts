@@ -9,8 +9,8 @@
  *     of DATABASE_URL (CROUPIER_DB_SCHEMA), dropped at the end (also on Ctrl-C);
  *   - the ceiling: a plain Fastify server whose POST /bet answers a constant
  *     (bench/lib/http-ceiling-server.ts);
- *   - the load generator, one per phase (bench/lib/http-load.ts): an undici Pool of keep-alive
- *     connections, pipelining off, signing every request.
+ *   - the load generator, one per phase (bench/lib/http-load.ts): undici keep-alive connections,
+ *     one request on the wire each, signing every request (closed loop: bench/lib/closed-loop.ts).
  * Phases, each a warm-up and a measured window:
  *   http.ceiling.fastify         closed loop, `--connections` in flight, against the ceiling
  *   http.bet.no_engine           (only with --only …,http) the same bets against Croupier's HTTP app
