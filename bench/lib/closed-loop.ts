@@ -49,7 +49,8 @@ export function loopConnection(origin: string): Client {
 
 /**
  * Keeps one request queued behind the running one until `stopped`. A request's latency runs
- * from the previous answer, when undici wrote it, to its own answer (the first one's from now).
+ * from the previous answer to its own (the first one's from now). undici wrote it a few ticks
+ * before the previous answer reached this loop, so the figure is low by those microseconds.
  */
 export async function closedLoop(
   client: Client,

@@ -16,8 +16,8 @@ export interface EngineLimits {
   /**
    * Transactions and rounds remembered per partition, over all its players (about 370 bytes of
    * heap each); past it the least recently used players give up their history (their wallets
-   * stay cached, up to playersCachedMax). This, not the two limits
-   * above, bounds the cache's memory: 50,000 players with 512 bets each would be 19 GB.
+   * stay cached, up to playersCachedMax, about 770 bytes each). This and playersCachedMax bound
+   * the cache's memory: the per-player limit alone would allow 50,000 players × 512 bets, 19 GB.
    */
   readonly historyCachedMax: number;
 }
@@ -38,7 +38,8 @@ export const defaultEngineSettings: EngineSettings = {
   queueLengthMax: 20_000,
   playersCachedMax: 50_000,
   historyPerPlayerMax: 512,
-  // 8 partitions × 250,000 ≈ 0.75 GB of heap at most, within Node's default 4 GB limit.
+  // 8 partitions × (250,000 × 370 bytes of history + 50,000 × 770 bytes of wallets) ≈ 1.05 GB of
+  // heap at most, within Node's default 4 GB limit.
   historyCachedMax: 250_000,
   fundsOrder: 'bonus_first',
 };
