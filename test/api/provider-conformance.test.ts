@@ -1,4 +1,4 @@
-// Goal: the seamless-wallet provider API keeps the integration contract of ARCHITECTURE.md §3 and
+// Goal: the seamless-wallet provider API keeps the integration contract of docs/architecture.md §3 and
 // §5 over real HTTP: signatures, every error code it can produce with its exact status and body
 // shape, the success body, idempotent replays (also 50 at once), rollback/win ordering, blocked
 // players, and providers registered at run time (whose secrets never leak).

@@ -1,4 +1,4 @@
-// Goal: every bonus rule of ARCHITECTURE.md §4 with exact numbers, on the pure machine.
+// Goal: every bonus rule of docs/architecture.md §4 with exact numbers, on the pure machine.
 // Method: a player with a 100 EUR bonus (10000 minor units), 30x wagering, slots 100% / table
 // 10%, driven command by command; the clock is the model's `now`, moved by hand.
 import { describe, expect, it } from 'vitest';

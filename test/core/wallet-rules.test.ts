@@ -1,4 +1,4 @@
-// Goal: each wallet rule of ARCHITECTURE.md §3, with exact numbers, on the pure machine.
+// Goal: each wallet rule of docs/architecture.md §3, with exact numbers, on the pure machine.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CommandInput } from '../../src/core/commands.js';
 import { splitStake } from '../../src/core/wallet-machine.js';

@@ -5,7 +5,7 @@ import { Pool } from 'undici';
 
 /**
  * Helpers of test/http-crash.test.ts: the real service (`node --import tsx src/main.ts`) as a
- * child process, and a keep-alive HTTP client that signs provider calls the way ARCHITECTURE.md §5
+ * child process, and a keep-alive HTTP client that signs provider calls the way docs/architecture.md §5
  * says (written here independently of src/api/provider/signature.ts, so the test checks the contract).
  */
 

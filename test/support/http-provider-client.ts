@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 
 /**
- * A small client for the HTTP suites: signs provider calls the way ARCHITECTURE.md §5 says
+ * A small client for the HTTP suites: signs provider calls the way docs/architecture.md §5 says
  * (`X-Signature` = hex HMAC-SHA256(secret, X-Timestamp + "." + raw body)) and sends them with
  * `fetch`, and calls the operator API with a bearer key. The signature is computed here on its
  * own, not with src/api/provider/signature.ts, so the suites check the contract, not the code.

@@ -23,7 +23,7 @@ export interface ProviderRouteOptions {
 
 const responses = { 200: ProviderReply, '4xx': ErrorBody, '5xx': ErrorBody };
 
-/** The seamless-wallet contract of ARCHITECTURE.md §5: signed balance, bet, win and rollback calls. */
+/** The seamless-wallet contract of docs/architecture.md §5: signed balance, bet, win and rollback calls. */
 export async function providerRoutes(app: FastifyInstance, options: ProviderRouteOptions): Promise<void> {
   const { croupier, providers, rateLimits, nowSeconds } = options;
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
