@@ -1,4 +1,14 @@
-import type { ErrorCode } from '../core/result.js';
+import { domainErrorCodes, type DomainErrorCode } from '../core/result.js';
+
+/** Codes only the HTTP layer gives: the core never sees keys, signatures, routes or request rates. */
+export const transportErrorCodes = ['INVALID_SIGNATURE', 'UNAUTHORIZED', 'ROUTE_NOT_FOUND', 'RATE_LIMITED', 'INTERNAL_ERROR'] as const;
+
+export type TransportErrorCode = (typeof transportErrorCodes)[number];
+
+/** Every code an API answer can carry. */
+export type ErrorCode = DomainErrorCode | TransportErrorCode;
+
+export const errorCodes: readonly ErrorCode[] = [...domainErrorCodes, ...transportErrorCodes];
 
 export interface ErrorDefinition {
   readonly status: number;

@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { Accepted, Outcome } from '../core/outcome.js';
-import type { ErrorCode } from '../core/result.js';
+import type { ErrorCode } from './error-registry.js';
 import { statusOf } from './error-registry.js';
 
 export function sendError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {

@@ -1,12 +1,12 @@
 /**
  * Every business outcome is a value with a stable code, never an exception.
- * Exceptions are reserved for broken invariants (bugs).
+ * Exceptions are reserved for broken invariants (bugs). These are the codes the core and the
+ * engine can give; the codes only the HTTP layer gives (bad key or signature, no such route,
+ * rate limits, an unexpected exception) are in `src/api/error-registry.ts`.
  */
-export const errorCodes = [
+export const domainErrorCodes = [
   'VALIDATION_ERROR',
   'CURRENCY_MISMATCH',
-  'INVALID_SIGNATURE',
-  'UNAUTHORIZED',
   'PLAYER_BLOCKED',
   'PLAYER_NOT_FOUND',
   'ROUND_NOT_FOUND',
@@ -15,23 +15,23 @@ export const errorCodes = [
   'CAMPAIGN_NOT_FOUND',
   'BONUS_NOT_FOUND',
   'BONUS_NOT_AVAILABLE',
-  'ROUTE_NOT_FOUND',
   'PLAYER_EXISTS',
   'DUPLICATE_TRANSACTION',
   'TRANSACTION_ROLLED_BACK',
   'ALREADY_SETTLED',
   'INSUFFICIENT_FUNDS',
   'MAX_BET_EXCEEDED',
-  'RATE_LIMITED',
-  'INTERNAL_ERROR',
   'UNAVAILABLE',
 ] as const;
 
-export type ErrorCode = (typeof errorCodes)[number];
+export type DomainErrorCode = (typeof domainErrorCodes)[number];
+
+/** The name the core's files use for a domain code. */
+export type ErrorCode = DomainErrorCode;
 
 export interface Failure {
   readonly ok: false;
-  readonly code: ErrorCode;
+  readonly code: DomainErrorCode;
   readonly message: string;
 }
 
@@ -42,7 +42,7 @@ export interface Success<T> {
 
 export type Result<T> = Success<T> | Failure;
 
-export function failure(code: ErrorCode, message: string): Failure {
+export function failure(code: DomainErrorCode, message: string): Failure {
   return { ok: false, code, message };
 }
 

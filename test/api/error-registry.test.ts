@@ -1,9 +1,9 @@
-// Goal: one error registry, complete and documented. Method: compare the core's list of codes
+// Goal: one error registry, complete and documented. Method: compare the list of codes (domain and transport)
 // with the registry and with docs/errors.md (which is rendered from the registry).
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { errorRegistry } from '../../src/api/error-registry.js';
-import { errorCodes } from '../../src/core/result.js';
+import { errorCodes } from '../../src/api/error-registry.js';
 import { errorsDocPath, renderErrorsDoc } from '../../scripts/errors-doc.js';
 
 describe('error registry', () => {
