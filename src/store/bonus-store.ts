@@ -1,4 +1,5 @@
-import { endStates, type BonusState } from '../core/bonus/grant.js';
+import type { CampaignTotals, StateTotals } from '../core/bonus/campaign-stats.js';
+import type { BonusState } from '../core/bonus/grant.js';
 import type { SqlClient } from './sql-client.js';
 
 export interface GrantRow {
@@ -17,15 +18,6 @@ export interface GrantRow {
   readonly ended_at: Date | string | null;
 }
 
-export interface CampaignTotals {
-  readonly byState: Readonly<Record<string, number>>;
-  readonly granted: bigint;
-  readonly converted: bigint;
-  readonly forfeited: bigint;
-  /** Wagering done by the ended grants. */
-  readonly progress: bigint;
-}
-
 /** Committed bonus state for the operator API (reads only; changes go through the engine). */
 export class BonusStore {
   constructor(private readonly client: SqlClient) {}
@@ -40,25 +32,16 @@ export class BonusStore {
   }
 
   async campaignTotals(campaignId: string): Promise<CampaignTotals> {
-    const rows = await this.client.query<{ state: string; grants: string; granted: string; converted: string; forfeited: string; progress: string }>(
+    const rows = await this.client.query<{ state: BonusState; grants: string; granted: string; converted: string; forfeited: string; progress: string }>(
       `SELECT state, count(*)::text AS grants, sum(amount)::text AS granted, sum(converted_amount)::text AS converted,
               sum(forfeited_amount)::text AS forfeited, sum(progress)::text AS progress
        FROM bonus_grants WHERE campaign_id = $1 GROUP BY state`,
       [campaignId],
     );
-    const byState: Record<string, number> = {};
-    let granted = 0n;
-    let converted = 0n;
-    let forfeited = 0n;
-    let progress = 0n;
+    const totals: Partial<Record<BonusState, StateTotals>> = {};
     for (const row of rows) {
-      byState[row.state] = Number(row.grants);
-      granted += BigInt(row.granted);
-      converted += BigInt(row.converted);
-      forfeited += BigInt(row.forfeited);
-      // An active grant's row does not follow its wagering (rebuilt from its bets, too costly over a whole campaign).
-      if (endStates.has(row.state as BonusState)) progress += BigInt(row.progress);
+      totals[row.state] = { grants: Number(row.grants), granted: BigInt(row.granted), converted: BigInt(row.converted), forfeited: BigInt(row.forfeited), progress: BigInt(row.progress) };
     }
-    return { byState, granted, converted, forfeited, progress };
+    return totals;
   }
 }

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import type { Campaign } from '../../core/bonus/campaign.js';
+import { acceptCampaign, type CampaignProposal } from '../../core/bonus/campaign-rules.js';
+import { campaignStats } from '../../core/bonus/campaign-stats.js';
 import type { Croupier } from '../../croupier.js';
 import type { Accepted } from '../../core/outcome.js';
 import { BonusStore, type GrantRow } from '../../store/bonus-store.js';
@@ -44,10 +46,8 @@ export async function bonusRoutes(app: FastifyInstance, options: { croupier: Cro
   }));
 
   api.post('/v1/campaigns', { schema: { tags: ['campaigns'], security, body: CampaignBody, response: { 201: CampaignView, ...errors } } }, async (request, reply) => {
-    const campaign = campaignFromBody(request.body);
-    if (!campaign.ok) return sendError(reply, 'VALIDATION_ERROR', campaign.message);
-    const taken = campaign.value.code === null ? undefined : croupier.catalogue.campaignByCode(campaign.value.code);
-    if (taken !== undefined && taken.campaignId !== campaign.value.campaignId) return sendError(reply, 'VALIDATION_ERROR', `code ${campaign.value.code} belongs to campaign ${taken.campaignId}`);
+    const campaign = acceptCampaign(proposalFromBody(request.body), croupier.catalogue);
+    if (!campaign.ok) return sendError(reply, campaign.code, campaign.message);
     await croupier.catalogue.saveCampaign(campaign.value);
     return reply.code(201).send(campaignView(campaign.value));
   });
@@ -64,15 +64,12 @@ export async function bonusRoutes(app: FastifyInstance, options: { croupier: Cro
   api.get('/v1/campaigns/:campaign_id/stats', { schema: { tags: ['campaigns'], security, params: Type.Object({ campaign_id: Id }), response: { 200: CampaignStats, ...errors } } }, async (request, reply) => {
     const { campaign_id: campaignId } = request.params;
     if (croupier.catalogue.campaign(campaignId) === undefined) return sendError(reply, 'CAMPAIGN_NOT_FOUND', `no campaign ${campaignId}`);
-    const totals = await bonuses.campaignTotals(campaignId);
-    const count = (state: string) => totals.byState[state] ?? 0;
-    const ended = count('completed') + count('forfeited') + count('expired') + count('depleted') + count('cancelled');
-    const granted = Object.values(totals.byState).reduce((sum, value) => sum + value, 0);
+    const stats = campaignStats(await bonuses.campaignTotals(campaignId));
     return {
       campaign_id: campaignId,
-      grants: { granted, queued: count('queued'), active: count('active'), completed: count('completed'), forfeited: count('forfeited'), expired: count('expired'), depleted: count('depleted'), cancelled: count('cancelled') },
-      conversion_rate: ended === 0 ? null : Math.round((count('completed') / ended) * 10_000) / 10_000,
-      amounts: { granted: String(totals.granted), converted: String(totals.converted), forfeited: String(totals.forfeited), wagered_by_ended: String(totals.progress) },
+      grants: stats.grants,
+      conversion_rate: stats.conversionRate,
+      amounts: { granted: String(stats.granted), converted: String(stats.converted), forfeited: String(stats.forfeited), wagered_by_ended: String(stats.wageredByEnded) },
     };
   });
 
@@ -99,47 +96,36 @@ export async function bonusRoutes(app: FastifyInstance, options: { croupier: Cro
   });
 }
 
-type Parsed = { ok: true; value: Campaign } | { ok: false; message: string };
-
-function campaignFromBody(body: Static<typeof CampaignBody>): Parsed {
+/** The body's fields as a proposal; the rules it must keep are the core's (acceptCampaign). */
+function proposalFromBody(body: Static<typeof CampaignBody>): CampaignProposal {
   const amount = (value: string | number | undefined | null) => (value === undefined || value === null ? 0n : BigInt(value));
-  if (body.type === 'deposit_match' && (body.match_percent === undefined || body.match_cap === undefined)) {
-    return { ok: false, message: 'a deposit_match campaign needs match_percent and match_cap' };
-  }
-  if (body.type === 'fixed' && amount(body.fixed_amount) === 0n) return { ok: false, message: 'a fixed campaign needs a positive fixed_amount' };
-  const activeFrom = body.active_from === undefined ? 0 : Date.parse(body.active_from);
-  const activeUntil = body.active_until === undefined || body.active_until === null ? null : Date.parse(body.active_until);
-  if (activeUntil !== null && activeUntil <= activeFrom) return { ok: false, message: 'active_until must be after active_from' };
   const maxConversion = body.max_conversion === undefined || body.max_conversion === null
     ? null
     : 'absolute' in body.max_conversion
       ? { kind: 'absolute' as const, amount: amount(body.max_conversion.absolute) }
       : { kind: 'multiple' as const, multiple: BigInt(body.max_conversion.multiple) };
   return {
-    ok: true,
-    value: {
-      campaignId: body.campaign_id,
-      name: body.name,
-      type: body.type,
-      currency: body.currency,
-      code: body.code ?? null,
-      matchPercent: body.match_percent ?? 0,
-      matchCap: amount(body.match_cap),
-      minDeposit: amount(body.min_deposit),
-      fixedAmount: amount(body.fixed_amount),
-      wageringMultiplier: body.wagering_multiplier,
-      wageringBase: body.wagering_base ?? 'bonus',
-      contributions: body.contributions ?? {},
-      defaultContribution: body.default_contribution ?? 0,
-      maxBet: body.max_bet === undefined || body.max_bet === null ? null : amount(body.max_bet),
-      maxConversion,
-      validityMs: body.validity_seconds * 1000,
-      forfeitOnWithdrawal: body.forfeit_on_withdrawal ?? false,
-      maxGrantsPerPlayer: body.max_grants_per_player ?? null,
-      fundsOrder: body.funds_order ?? 'bonus_first',
-      activeFrom,
-      activeUntil,
-    },
+    campaignId: body.campaign_id,
+    name: body.name,
+    type: body.type,
+    currency: body.currency,
+    code: body.code ?? null,
+    matchPercent: body.match_percent ?? null,
+    matchCap: body.match_cap === undefined ? null : amount(body.match_cap),
+    minDeposit: amount(body.min_deposit),
+    fixedAmount: amount(body.fixed_amount),
+    wageringMultiplier: body.wagering_multiplier,
+    wageringBase: body.wagering_base ?? 'bonus',
+    contributions: body.contributions ?? {},
+    defaultContribution: body.default_contribution ?? 0,
+    maxBet: body.max_bet === undefined || body.max_bet === null ? null : amount(body.max_bet),
+    maxConversion,
+    validityMs: body.validity_seconds * 1000,
+    forfeitOnWithdrawal: body.forfeit_on_withdrawal ?? false,
+    maxGrantsPerPlayer: body.max_grants_per_player ?? null,
+    fundsOrder: body.funds_order ?? 'bonus_first',
+    activeFrom: body.active_from === undefined ? 0 : Date.parse(body.active_from),
+    activeUntil: body.active_until === undefined || body.active_until === null ? null : Date.parse(body.active_until),
   };
 }
 
