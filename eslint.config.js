@@ -1,17 +1,48 @@
+import { dirname, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+const coreDir = resolve(dirname(fileURLToPath(import.meta.url)), 'src', 'core');
+
+/**
+ * Every import of a core file, at any depth, resolves to a file inside src/core: a relative
+ * import is resolved against the file's own folder, so `../../store/x.js` from src/core/bonus/
+ * is caught as surely as `../store/x.js` from src/core/. A package is never inside.
+ */
+const coreImportsStayInside = {
+  meta: { type: 'problem', docs: { description: 'src/core imports only from src/core' }, schema: [] },
+  create(context) {
+    const check = (source) => {
+      if (source === null || source === undefined || typeof source.value !== 'string') return;
+      const specifier = source.value;
+      const relativeImport = specifier.startsWith('./') || specifier.startsWith('../');
+      if (relativeImport && resolve(dirname(context.filename), specifier).startsWith(coreDir + sep)) return;
+      context.report({ node: source, message: `src/core depends on nothing outside it: "${specifier}" is not in src/core.` });
+    };
+    return {
+      ImportDeclaration: (node) => check(node.source),
+      ExportNamedDeclaration: (node) => check(node.source),
+      ExportAllDeclaration: (node) => check(node.source),
+      ImportExpression: (node) => check(node.source.type === 'Literal' ? node.source : null),
+    };
+  },
+};
 
 // The core is pure: no drivers, no node: I/O, no clock, no randomness. Time and ids come in as data.
 const coreRestrictions = {
   files: ['src/core/**/*.ts'],
+  plugins: { croupier: { rules: { 'core-imports-stay-inside': coreImportsStayInside } } },
   rules: {
+    'croupier/core-imports-stay-inside': 'error',
     'no-restricted-imports': [
       'error',
       {
         patterns: [
           { group: ['node:*', 'fs', 'net', 'http', 'https', 'crypto', 'os', 'child_process', 'worker_threads'], message: 'src/core does no I/O.' },
           { group: ['pg', 'pg-*', '@electric-sql/*', 'fastify', 'fastify-*', '@fastify/*', 'pino', 'nats', 'ioredis', 'redis'], message: 'src/core uses no driver or framework.' },
-          { group: ['../engine/*', '../store/*', '../api/*', '../bus/*', '../cli/*'], message: 'src/core depends on nothing outside it.' },
+          // The layers by name, from any depth; croupier/core-imports-stay-inside catches every other way out.
+          { group: ['**/engine/**', '**/store/**', '**/api/**', '**/bus/**', '**/cli/**', '**/dashboard/**'], message: 'src/core depends on nothing outside it.' },
         ],
       },
     ],
