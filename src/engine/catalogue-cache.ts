@@ -1,18 +1,19 @@
 import { repeat } from '../util/repeat.js';
-import type { Campaign, Catalogue } from '../core/bonus/campaign.js';
-import type { CatalogueStore, Game } from '../store/catalogue-store.js';
+import type { Campaign } from '../core/bonus/campaign.js';
+import type { CampaignCatalogue } from '../ports/campaign-catalogue.js';
+import type { CatalogueStorage, Game } from '../ports/catalogue-storage.js';
 
 /**
  * The campaigns and games every partition reads, held in memory. Changes made through this node
  * apply at once; changes made through another node arrive with the next refresh.
  */
-export class CatalogueCache implements Catalogue {
+export class CatalogueCache implements CampaignCatalogue {
   private campaignsById = new Map<string, Campaign>();
   private campaignsByCode = new Map<string, Campaign>();
   private gamesById = new Map<string, Game>();
   private stopRefreshing: () => void = () => undefined;
 
-  constructor(private readonly store: CatalogueStore) {}
+  constructor(private readonly store: CatalogueStorage) {}
 
   async start(refreshMs: number): Promise<void> {
     await this.refresh();

@@ -1,25 +1,10 @@
 import type { CampaignTotals, StateTotals } from '../core/bonus/campaign-stats.js';
 import type { BonusState } from '../core/bonus/grant.js';
+import type { BonusReader, GrantRow } from '../ports/bonus-reader.js';
+import type { OverdueBonuses } from '../ports/overdue-bonuses.js';
 import type { SqlClient } from './sql-client.js';
 
-export interface GrantRow {
-  readonly grant_id: string;
-  readonly campaign_id: string;
-  readonly state: BonusState;
-  readonly amount: string;
-  readonly deposit_amount: string;
-  readonly required: string;
-  readonly progress: string;
-  readonly converted_amount: string;
-  readonly forfeited_amount: string;
-  readonly granted_at: Date | string;
-  readonly activated_at: Date | string | null;
-  readonly expires_at: Date | string | null;
-  readonly ended_at: Date | string | null;
-}
-
-/** Committed bonus state for the operator API (reads only; changes go through the engine). */
-export class BonusStore {
+export class BonusStore implements BonusReader, OverdueBonuses {
   constructor(private readonly client: SqlClient) {}
 
   async grantsOf(playerId: string): Promise<GrantRow[]> {
@@ -43,5 +28,13 @@ export class BonusStore {
       totals[row.state] = { grants: Number(row.grants), granted: BigInt(row.granted), converted: BigInt(row.converted), forfeited: BigInt(row.forfeited), progress: BigInt(row.progress) };
     }
     return totals;
+  }
+
+  async playersWithOverdueBonus(now: Date, limit: number): Promise<string[]> {
+    const rows = await this.client.query<{ player_id: string }>(
+      `SELECT DISTINCT player_id FROM bonus_grants WHERE state = 'active' AND expires_at <= $1 LIMIT $2`,
+      [now.toISOString(), limit],
+    );
+    return rows.map((row) => row.player_id);
   }
 }

@@ -1,16 +1,9 @@
 import type { Campaign } from '../core/bonus/campaign.js';
+import type { CatalogueStorage, Game } from '../ports/catalogue-storage.js';
 import { termsFromJson, termsToJson, type TermsJson } from './campaign-json.js';
 import type { SqlClient } from './sql-client.js';
 
-export interface Game {
-  readonly gameId: string;
-  readonly providerId: string | null;
-  readonly category: string;
-  readonly name: string | null;
-}
-
-/** Campaigns and the games catalogue: small, read whole into memory by every node. */
-export class CatalogueStore {
+export class CatalogueStore implements CatalogueStorage {
   constructor(private readonly client: SqlClient) {}
 
   async campaigns(): Promise<Campaign[]> {

@@ -1,19 +1,8 @@
-import type { TransactionRecord } from '../core/player.js';
+import { historyPageMax, type HistoryItem, type HistoryReader } from '../ports/history-reader.js';
 import type { SqlClient } from './sql-client.js';
 import { recordColumns, recordOf, type RecordRow } from './transaction-row.js';
 
-/** A committed transaction as the operator API shows it. */
-export interface HistoryItem extends TransactionRecord {
-  readonly ledgerId: bigint;
-  readonly cashDelta: bigint;
-  readonly bonusDelta: bigint;
-  readonly createdAt: Date;
-}
-
-export const historyPageMax = 200;
-
-/** Reads committed history straight from the store; the engine is not involved in reads of the past. */
-export class HistoryStore {
+export class HistoryStore implements HistoryReader {
   constructor(private readonly client: SqlClient) {}
 
   /** Newest first; `before` is the ledger id of the last item of the previous page. */

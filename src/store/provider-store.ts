@@ -1,13 +1,8 @@
 import type { UnknownBetPolicy } from '../core/commands.js';
+import type { ProviderStorage, StoredProvider } from '../ports/provider-storage.js';
 import type { SqlClient } from './sql-client.js';
 
-export interface StoredProvider {
-  readonly providerId: string;
-  readonly secret: string;
-  readonly rollbackUnknown: UnknownBetPolicy;
-}
-
-export class ProviderStore {
+export class ProviderStore implements ProviderStorage {
   constructor(private readonly client: SqlClient) {}
 
   async all(): Promise<StoredProvider[]> {

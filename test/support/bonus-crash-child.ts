@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { mulberry32 } from '../../bench/lib/random.js';
 import type { Campaign } from '../../src/core/bonus/campaign.js';
 import type { CommandInput } from '../../src/core/commands.js';
-import type { Game } from '../../src/store/catalogue-store.js';
+import type { Game } from '../../src/ports/catalogue-storage.js';
 import { campaign } from './catalogue.js';
 import { keepInFlight, requiredEnv, runChild } from './crash-child-loop.js';
 import { crashCurrency, crashInitialCash, crashPlayers } from './crash-ops.js';

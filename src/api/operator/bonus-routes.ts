@@ -6,7 +6,8 @@ import { acceptCampaign, type CampaignProposal } from '../../core/bonus/campaign
 import { campaignStats } from '../../core/bonus/campaign-stats.js';
 import type { Croupier } from '../../croupier.js';
 import type { Accepted } from '../../core/outcome.js';
-import { BonusStore, type GrantRow } from '../../store/bonus-store.js';
+import type { GrantRow } from '../../ports/bonus-reader.js';
+import { BonusStore } from '../../store/bonus-store.js';
 import { sendError, sendOutcome } from '../replies.js';
 import {
   BonusView,

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Croupier } from '../../croupier.js';
 import type { Accepted } from '../../core/outcome.js';
-import { historyPageMax, type HistoryItem, type HistoryStore } from '../../store/history-store.js';
+import { historyPageMax, type HistoryItem, type HistoryReader } from '../../ports/history-reader.js';
 import type { ProviderRegistry } from '../provider/provider-registry.js';
 import type { RateLimits } from '../rate-limits.js';
 import { balanceOf, sendError, sendOutcome } from '../replies.js';
@@ -28,7 +28,7 @@ import { playerView } from './player-view.js';
 
 export interface OperatorRouteOptions {
   readonly croupier: Croupier;
-  readonly history: HistoryStore;
+  readonly history: HistoryReader;
   readonly providers: ProviderRegistry;
   readonly rateLimits: RateLimits;
   readonly keys: readonly string[];

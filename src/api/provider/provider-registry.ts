@@ -1,6 +1,6 @@
 import { repeat } from '../../util/repeat.js';
 import type { UnknownBetPolicy } from '../../core/commands.js';
-import type { ProviderStore } from '../../store/provider-store.js';
+import type { ProviderStorage } from '../../ports/provider-storage.js';
 
 export interface Provider {
   readonly providerId: string;
@@ -36,7 +36,7 @@ export class ProviderRegistry {
 
   constructor(
     private readonly fromEnvironment: readonly Provider[],
-    private readonly store: ProviderStore,
+    private readonly store: ProviderStorage,
   ) {}
 
   async start(refreshMs: number): Promise<void> {
