@@ -3,6 +3,7 @@ import type { CommandInput } from './core/commands.js';
 import type { Outcome } from './core/outcome.js';
 import { CatalogueCache } from './engine/catalogue-cache.js';
 import { Engine } from './engine/engine.js';
+import type { CommitSubscriber, Subscription } from './engine/committed-batch.js';
 import { ExpirySweeper } from './engine/expiry-sweeper.js';
 import { CatalogueStore } from './store/catalogue-store.js';
 import { defaultEngineSettings, embeddedEngineDefaults, type EngineSettings } from './engine/limits.js';
@@ -24,8 +25,8 @@ export interface CroupierOptions {
   readonly engine?: Partial<EngineSettings> | undefined;
   readonly nodeId?: string | undefined;
   readonly now?: (() => Date) | undefined;
-  readonly onError?: ((partition: number, error: unknown) => void) | undefined;
-  readonly onBatch?: ((partition: number, size: number, commitMs: number) => void) | undefined;
+  /** Told of every committed and failed batch from the first command on (docs/architecture.md §7). */
+  readonly subscribers?: readonly CommitSubscriber[] | undefined;
   /** How often campaigns and games are re-read (changes made through other nodes). */
   readonly catalogueRefreshMs?: number | undefined;
   /** How often the sweeper looks for bonuses past their expiry; 0 turns it off. */
@@ -35,6 +36,8 @@ export interface CroupierOptions {
 export interface Croupier {
   /** Validates and executes one command; resolves once its batch is committed. */
   execute(input: CommandInput): Promise<Outcome>;
+  /** Committed batches' events and balances, in sequence order per partition, from now on. */
+  subscribe(subscriber: CommitSubscriber): Subscription;
   readonly ready: boolean;
   readonly settings: EngineSettings;
   readonly sql: SqlClient;
@@ -73,8 +76,7 @@ export async function createCroupier(options: CroupierOptions = {}): Promise<Cro
     const engine = await Engine.start(new LedgerStore(sql), settings, options.nodeId ?? `${hostname()}:${process.pid}`, {
       now,
       catalogue,
-      ...(options.onError === undefined ? {} : { onError: options.onError }),
-      ...(options.onBatch === undefined ? {} : { onBatch: options.onBatch }),
+      subscribers: options.subscribers ?? [],
     });
     const sweeper = new ExpirySweeper(sql, engine, now);
     sweeper.start(options.expirySweepMs ?? 5_000);
@@ -89,6 +91,7 @@ function croupierOf(engine: Engine, sql: SqlClient, settings: EngineSettings, ca
   let closing: Promise<void> | null = null;
   return {
     execute: (input) => engine.execute(input),
+    subscribe: (subscriber) => engine.subscribe(subscriber),
     get ready() {
       return engine.ready;
     },

@@ -25,7 +25,7 @@ export async function startService(config: ServiceConfig, logger: Logger = creat
   const fromEnvironment = providersFromEnvironment(config.providers);
   const croupier = await createCroupier({
     ...config.croupier,
-    onError: (partition, error) => logger.error({ partition, err: error }, 'batch not committed'),
+    subscribers: [{ name: 'failure-log', failed: ({ partition, commandCount, error }) => logger.error({ partition, commands: commandCount, err: error }, 'batch not committed') }],
   });
   const providers = new ProviderRegistry(fromEnvironment, new ProviderStore(croupier.sql));
   await providers.start(providerRefreshMs);

@@ -1,32 +1,12 @@
 import type { BonusGrant } from './bonus/grant.js';
-import type { Posting } from './ledger.js';
-import { transactionKey, type PlayerState, type TransactionRecord } from './player.js';
+import type { Entry } from './entry.js';
+import type { BonusEvent, DomainEvent } from './events.js';
+import { transactionKey, type PlayerState } from './player.js';
 import { assert } from './result.js';
-
-/** A transaction to append to the ledger: its record, how it moved money and its legs. */
-export interface Entry {
-  readonly record: TransactionRecord;
-  /** Bet: taken from cash / bonus. Win: paid to cash / bonus. Rollback: returned to each. */
-  readonly cashAmount: bigint;
-  readonly bonusAmount: bigint;
-  readonly postings: readonly Posting[];
-  /** The bonus that was active when a bet was placed, and what the bet added to its wagering. */
-  readonly bonusGrantId: string | null;
-  readonly contribution: bigint;
-}
-
-export type EventValue = string | number | boolean | null;
-
-/** A change worth telling the outside world about, written to the outbox with its batch. */
-export interface DomainEvent {
-  readonly type: string;
-  readonly playerId: string;
-  readonly data: Readonly<Record<string, EventValue>>;
-}
 
 /**
  * What applying one command did to a player: ledger entries (their postings already applied
- * to the wallet), events, and the bonus grants that changed.
+ * to the wallet), the events that tell of them in order, and the bonus grants that changed.
  */
 export class Effects {
   readonly entries: Entry[] = [];
@@ -49,10 +29,13 @@ export class Effects {
     assert(wallet.bonus >= 0n, `bonus of ${wallet.playerId} went negative`);
     this.player.transactions.set(transactionKey(entry.record.source, entry.record.transactionId), entry.record);
     this.entries.push(entry);
+    const type = `transaction.${entry.record.kind}` as const;
+    this.events.push({ type, playerId: wallet.playerId, entry, balanceAfter: { cash: wallet.cash, bonus: wallet.bonus } });
   }
 
-  emit(type: string, data: Record<string, EventValue>): void {
-    this.events.push({ type, playerId: this.player.wallet.playerId, data });
+  emit(event: BonusEvent): void {
+    assert(event.playerId === this.player.wallet.playerId, `an event of ${event.playerId} among the effects of ${this.player.wallet.playerId}`);
+    this.events.push(event);
   }
 
   changed(grant: BonusGrant): void {

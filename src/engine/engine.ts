@@ -2,8 +2,15 @@ import { parseCommand, type Command, type CommandInput } from '../core/commands.
 import { refused, type Outcome } from '../core/outcome.js';
 import { partitionOf } from '../core/partitioning.js';
 import type { LedgerStore } from '../store/ledger-store.js';
+import { CommitObserver } from './commit-observer.js';
+import type { CommitSubscriber, Subscription } from './committed-batch.js';
 import { checkLimits, type EngineSettings } from './limits.js';
 import { PartitionWriter, type WriterHooks } from './partition-writer.js';
+
+export interface EngineHooks extends WriterHooks {
+  /** Subscribed before the first command, so they see every batch. */
+  readonly subscribers?: readonly CommitSubscriber[];
+}
 
 /**
  * Routes each command to the writer of its player's partition. Partitions touch disjoint
@@ -12,15 +19,21 @@ import { PartitionWriter, type WriterHooks } from './partition-writer.js';
 export class Engine {
   private accepting = true;
 
-  private constructor(private readonly writers: readonly PartitionWriter[], private readonly settings: EngineSettings) {}
+  private constructor(
+    private readonly writers: readonly PartitionWriter[],
+    private readonly settings: EngineSettings,
+    private readonly observer: CommitObserver,
+  ) {}
 
-  static async start(store: LedgerStore, settings: EngineSettings, nodeId: string, hooks: WriterHooks): Promise<Engine> {
+  static async start(store: LedgerStore, settings: EngineSettings, nodeId: string, hooks: EngineHooks): Promise<Engine> {
     checkLimits(settings);
     await store.checkPartitionCount(settings.partitionCount);
+    const observer = new CommitObserver();
+    for (const subscriber of hooks.subscribers ?? []) observer.subscribe(subscriber);
     const partitions = Array.from({ length: settings.partitionCount }, (_, index) => index);
     const leases = await store.acquirePartitions(partitions, nodeId);
-    const writers = leases.map((lease) => new PartitionWriter(lease, store, settings, hooks));
-    return new Engine(writers, settings);
+    const writers = leases.map((lease) => new PartitionWriter(lease, store, settings, hooks, observer));
+    return new Engine(writers, settings, observer);
   }
 
   /** Validates loose input, then executes it. Invalid input is refused before it reaches a partition. */
@@ -37,13 +50,14 @@ export class Engine {
     return writer.submit(command);
   }
 
+  /** Committed batches, in sequence order per partition, from now on (docs/architecture.md §7). */
+  subscribe(subscriber: CommitSubscriber): Subscription {
+    return this.observer.subscribe(subscriber);
+  }
+
   /** Ready while accepting commands and no partition has been fenced off by another node. */
   get ready(): boolean {
     return this.accepting && this.writers.every((writer) => !writer.isFenced);
-  }
-
-  get queuedCommands(): number {
-    return this.writers.reduce((sum, writer) => sum + writer.queueLength, 0);
   }
 
   /** Graceful shutdown: refuse new commands, finish and answer every queued one. */

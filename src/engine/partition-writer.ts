@@ -1,8 +1,9 @@
 import { nextTick } from 'node:process';
 import type { Command } from '../core/commands.js';
+import { isBonusEvent, type RefusalEvent } from '../core/events.js';
 import { roundKey, transactionKey } from '../core/player.js';
 import { refused, type Outcome } from '../core/outcome.js';
-import { apply, type Entry, type Refusal } from '../core/wallet-machine.js';
+import { apply } from '../core/wallet-machine.js';
 import {
   FencedError,
   isTransactionIdConflict,
@@ -17,6 +18,8 @@ import {
 } from '../store/ledger-store.js';
 import { emptyCatalogue, type Catalogue } from '../core/bonus/campaign.js';
 import type { BonusGrant } from '../core/bonus/grant.js';
+import type { CommitObserver } from './commit-observer.js';
+import type { SequencedEvent } from './committed-batch.js';
 import type { EngineSettings } from './limits.js';
 import { PartitionCache } from './partition-cache.js';
 
@@ -32,8 +35,6 @@ export interface WriterHooks {
   readonly now: () => Date;
   /** Campaigns and games; without one, no campaign exists and every game is unknown. */
   readonly catalogue?: Catalogue;
-  readonly onBatch?: (partition: number, size: number, commitMs: number) => void;
-  readonly onError?: (partition: number, error: unknown) => void;
 }
 
 type WriterState = 'running' | 'draining' | 'stopped' | 'fenced';
@@ -58,6 +59,7 @@ export class PartitionWriter {
     private readonly store: LedgerStore,
     private readonly settings: EngineSettings,
     private readonly hooks: WriterHooks,
+    private readonly observer: CommitObserver,
   ) {
     this.cache = new PartitionCache(settings);
     this.nextLedgerSeq = lease.nextLedgerSeq;
@@ -166,7 +168,7 @@ export class PartitionWriter {
       this.cache.forget(touched);
       this.resynchronise = true;
       if (error instanceof FencedError) this.state = 'fenced';
-      reportQuietly(() => this.hooks.onError?.(this.partition, error));
+      this.observer.failed({ partition: this.partition, commandCount: batch.length, error });
       return answerAll(batch, refused('UNAVAILABLE', 'the ledger store did not confirm this operation; retry with the same transaction id'));
     } finally {
       this.cache.endBatch(touched);
@@ -220,53 +222,60 @@ export class PartitionWriter {
     const loading = this.prefetch(batch, lookUp);
     if (loading !== null) await loading;
     const now = this.hooks.now();
-    const outcomes: Outcome[] = [];
-    const entries: LedgerEntry[] = [];
-    const refusals: Refusal[] = [];
-    const changed = new Set<string>();
-    const bonuses = new Set<BonusGrant>();
-    const events: OutboxEvent[] = [];
-    const uncertain = new Set<string>();
-    const context = { now: now.getTime(), fundsOrder: this.settings.fundsOrder, catalogue: this.hooks.catalogue ?? emptyCatalogue };
-    // Ledger ids and event ids come from the partition's one sequence.
-    let sequence = this.nextLedgerSeq;
-    for (const { command } of batch) {
-      const applied = apply(this.cache, command, context);
-      outcomes.push(applied.outcome);
-      for (const entry of applied.entries) entries.push({ ledgerId: ledgerId(this.partition, sequence++), entry });
-      for (const event of applied.events) events.push({ eventId: ledgerId(this.partition, sequence++), event });
-
-      for (const grant of applied.changedBonuses) bonuses.add(grant);
-      if (applied.refusal !== null) {
-        refusals.push(applied.refusal);
-        const key = transactionKey(applied.refusal.command.source, applied.refusal.command.transactionId);
-        if (!this.cache.vouchesFor(command.playerId, key)) uncertain.add(key);
-      }
-      if (applied.changedPlayer !== null) changed.add(applied.changedPlayer.wallet.playerId);
-    }
-    if (uncertain.size > 0) return uncertain;
+    const applied = this.applyBatch(batch, now.getTime());
+    if (applied.uncertain.size > 0) return applied.uncertain;
+    const { outcomes, events, changed, bonuses, nextSequence } = applied;
     const wallets = [...changed].map((playerId) => this.walletWrite(playerId));
     const newBonuses = [...bonuses].filter((grant) => !this.cache.isStored(grant));
     const changedBonuses = [...bonuses].filter((grant) => this.cache.rowOutdated(grant));
     const started = performance.now();
     await this.store.commit({
       lease: this.lease,
-      nextLedgerSeq: sequence,
+      nextLedgerSeq: nextSequence,
       wallets,
-      entries,
-      refusals,
+      ...storedParts(this.partition, events),
       newBonuses,
       changedBonuses,
-      events: latestProgressOnly(events),
       committedAt: now,
     });
-    this.hooks.onBatch?.(this.partition, batch.length, performance.now() - started);
-    this.nextLedgerSeq = sequence;
+    const commitMs = performance.now() - started;
+    this.nextLedgerSeq = nextSequence;
     for (const playerId of changed) this.cache.committed(playerId);
     // The other changed grants moved only their wagering: their rows still say what they are.
     this.cache.grantsStored([...newBonuses, ...changedBonuses]);
     for (const { command } of batch) this.cache.touch(command.playerId);
+    if (this.observer.wantsCommitted) {
+      this.observer.committed({ partition: this.partition, events, balances: wallets, commandCount: batch.length, commitMs, committedAt: now });
+    }
     return outcomes;
+  }
+
+  /**
+   * Applies every command of the batch to the cached state and numbers its events from the
+   * partition's one sequence (a transaction's ledger id and a bonus event's outbox id are made
+   * from that number). Ids whose refusal the cache cannot vouch for are returned as uncertain.
+   */
+  private applyBatch(batch: readonly Pending[], now: number): AppliedBatch {
+    const context = { now, fundsOrder: this.settings.fundsOrder, catalogue: this.hooks.catalogue ?? emptyCatalogue };
+    const outcomes: Outcome[] = [];
+    const sequenced: SequencedEvent[] = [];
+    const changed = new Set<string>();
+    const bonuses = new Set<BonusGrant>();
+    const uncertain = new Set<string>();
+    let sequence = this.nextLedgerSeq;
+    for (const { command } of batch) {
+      const applied = apply(this.cache, command, context);
+      outcomes.push(applied.outcome);
+      for (const event of applied.events) {
+        sequenced.push({ sequence: sequence++, event });
+        if (event.type !== 'transaction.refused') continue;
+        const key = transactionKey(event.command.source, event.command.transactionId);
+        if (!this.cache.vouchesFor(command.playerId, key)) uncertain.add(key);
+      }
+      for (const grant of applied.changedBonuses) bonuses.add(grant);
+      if (applied.changedPlayer !== null) changed.add(applied.changedPlayer.wallet.playerId);
+    }
+    return { outcomes, events: latestProgressOnly(sequenced), changed, bonuses, uncertain, nextSequence: sequence };
   }
 
   private walletWrite(playerId: string): WalletWrite {
@@ -324,33 +333,48 @@ export class PartitionWriter {
   }
 }
 
+interface AppliedBatch {
+  readonly outcomes: Outcome[];
+  readonly events: SequencedEvent[];
+  readonly changed: ReadonlySet<string>;
+  readonly bonuses: ReadonlySet<BonusGrant>;
+  readonly uncertain: Set<string>;
+  /** The partition's next sequence once this batch commits. */
+  readonly nextSequence: bigint;
+}
+
+/** Sorts a batch's events into the rows that store them: ledger entries, refusals, outbox. */
+function storedParts(partition: number, events: readonly SequencedEvent[]): { entries: LedgerEntry[]; refusals: RefusalEvent[]; events: OutboxEvent[] } {
+  const entries: LedgerEntry[] = [];
+  const refusals: RefusalEvent[] = [];
+  const outbox: OutboxEvent[] = [];
+  for (const { sequence, event } of events) {
+    if (event.type === 'transaction.refused') refusals.push(event);
+    else if (isBonusEvent(event)) outbox.push({ eventId: ledgerId(partition, sequence), event });
+    else entries.push({ ledgerId: ledgerId(partition, sequence), entry: event.entry });
+  }
+  return { entries, refusals, events: outbox };
+}
+
 /**
  * Within a batch, only the latest `wagering.progressed` of each bonus is kept: it carries the
  * progress after every bet before it, and a bet-by-bet stream of them would outgrow the bets.
- * (Event ids keep their order; a dropped event leaves a gap.)
+ * (A dropped event leaves a gap in the partition's sequence.)
  */
-function latestProgressOnly(events: readonly OutboxEvent[]): OutboxEvent[] {
+function latestProgressOnly(events: readonly SequencedEvent[]): SequencedEvent[] {
   const seen = new Set<string>();
-  const kept: OutboxEvent[] = [];
+  const kept: SequencedEvent[] = [];
   for (let index = events.length - 1; index >= 0; index -= 1) {
-    const item = events[index] as OutboxEvent;
-    if (item.event.type === 'wagering.progressed') {
-      const key = `${item.event.playerId}/${String(item.event.data.grantId)}`;
+    const item = events[index] as SequencedEvent;
+    const { event } = item;
+    if (event.type === 'wagering.progressed') {
+      const key = `${event.playerId}/${event.grantId}`;
       if (seen.has(key)) continue;
       seen.add(key);
     }
     kept.push(item);
   }
   return kept.reverse();
-}
-
-/** Runs an error hook; a hook that throws must not leave a batch unanswered (it has nowhere to report to). */
-function reportQuietly(report: () => void): void {
-  try {
-    report();
-  } catch {
-    // the batch is answered UNAVAILABLE all the same
-  }
 }
 
 /** Resolves a batch's callers; the writer decides when. */
@@ -368,4 +392,3 @@ function unreachable(playerId: string): never {
   throw new Error(`invariant violated: changed player ${playerId} is cached`);
 }
 
-export type { Entry };

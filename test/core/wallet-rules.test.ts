@@ -1,7 +1,7 @@
 // Goal: each wallet rule of docs/architecture.md §3, with exact numbers, on the pure machine.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CommandInput } from '../../src/core/commands.js';
-import { splitStake } from '../../src/core/wallet-machine.js';
+import { splitStake } from '../../src/core/wallet/bet.js';
 import { Model, json } from '../support/model.js';
 import { TestCatalogue, campaign } from '../support/catalogue.js';
 

@@ -156,10 +156,15 @@ describe('partition writer, a failed commit whose error hook throws', () => {
     await migrate(sql);
     engine = await Engine.start(new LedgerStore(gate.wrap(sql, 'postgres')), { ...defaultEngineSettings, ...embeddedEngineDefaults, batchDelayMs: 0 }, 'test-node', {
       now: () => new Date('2026-11-21T12:00:00Z'),
-      onError: (_partition, error) => {
-        reported.push(error);
-        throw new Error('the error hook itself failed');
-      },
+      subscribers: [
+        {
+          name: 'failing-reporter',
+          failed: ({ error }) => {
+            reported.push(error);
+            throw new Error('the error hook itself failed');
+          },
+        },
+      ],
     });
   });
 

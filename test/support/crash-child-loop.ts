@@ -58,7 +58,7 @@ export async function keepInFlight<Op extends LoopOp>(options: LoopOptions<Op>):
     schema: requiredEnv(`${envPrefix}_SCHEMA`, name),
     poolSize: 8,
     engine: { partitionCount: crashPartitionCount },
-    onError: (partition, error) => process.stderr.write(`${name}: partition ${partition}: ${String(error)}\n`),
+    subscribers: [{ name: 'stderr', failed: ({ partition, error }) => void process.stderr.write(`${name}: partition ${partition}: ${String(error)}\n`) }],
   });
   emit({ t: 'ready', pid: process.pid });
 

@@ -3,8 +3,9 @@ import { parseCommand } from '../../src/core/commands.js';
 import type { Outcome } from '../../src/core/outcome.js';
 import { transactionKey, type FundsOrder, type PlayerState, type TransactionRecord } from '../../src/core/player.js';
 import type { Catalogue } from '../../src/core/bonus/campaign.js';
-import type { DomainEvent } from '../../src/core/effects.js';
-import { apply, type Entry, type PartitionView } from '../../src/core/wallet-machine.js';
+import type { Entry } from '../../src/core/entry.js';
+import { isBonusEvent, type BonusEvent } from '../../src/core/events.js';
+import { apply, type PartitionView } from '../../src/core/wallet-machine.js';
 import { TestCatalogue, testNow } from './catalogue.js';
 
 /**
@@ -15,7 +16,8 @@ export class Model implements PartitionView {
   readonly players = new Map<string, PlayerState>();
   readonly transactions = new Map<string, TransactionRecord>();
   readonly entries: Entry[] = [];
-  readonly events: DomainEvent[] = [];
+  /** The bonus events (what the outbox holds); transaction events are the entries. */
+  readonly events: BonusEvent[] = [];
   /** The model's clock: tests move it forward to test expiry. */
   now = testNow;
 
@@ -36,20 +38,21 @@ export class Model implements PartitionView {
     return this.transactions.get(transactionKey(source, transactionId));
   }
 
-  execute(input: CommandInput): { outcome: Outcome; entries: readonly Entry[]; events: readonly DomainEvent[] } {
+  execute(input: CommandInput): { outcome: Outcome; entries: readonly Entry[]; events: readonly BonusEvent[] } {
     const command = parseCommand(input);
     if (!command.ok) return { outcome: { ok: false, code: command.code, message: command.message }, entries: [], events: [] };
     return this.run(command.value);
   }
 
-  run(command: Command): { outcome: Outcome; entries: readonly Entry[]; events: readonly DomainEvent[] } {
+  run(command: Command): { outcome: Outcome; entries: readonly Entry[]; events: readonly BonusEvent[] } {
     const applied = apply(this, command, { fundsOrder: this.fundsOrder, now: this.now, catalogue: this.catalogue });
     for (const entry of applied.entries) {
       this.transactions.set(transactionKey(entry.record.source, entry.record.transactionId), entry.record);
       this.entries.push(entry);
     }
-    this.events.push(...applied.events);
-    return { outcome: applied.outcome, entries: applied.entries, events: applied.events };
+    const events = applied.events.filter(isBonusEvent);
+    this.events.push(...events);
+    return { outcome: applied.outcome, entries: applied.entries, events };
   }
 
   /** The sum of every posting to one player account. */

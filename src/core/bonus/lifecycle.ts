@@ -52,7 +52,7 @@ export function addGrant(player: PlayerState, request: NewGrant, now: number, ef
   };
   player.bonuses.push(grant);
   effects.changed(grant);
-  effects.emit('bonus.granted', { grantId: grant.grantId, campaignId: grant.campaign.campaignId, amount: String(grant.amount), required: String(grant.required) });
+  effects.emit({ type: 'bonus.granted', playerId: grant.playerId, grantId: grant.grantId, campaignId: grant.campaign.campaignId, amount: grant.amount, required: grant.required });
   activateNext(player, now, effects);
   return grant;
 }
@@ -67,7 +67,7 @@ export function activateNext(player: PlayerState, now: number, effects: Effects)
   next.expiresAt = now + next.campaign.validityMs;
   const { playerId } = player.wallet;
   post(player, next, 'bonus_credit', 'credit', next.amount, 0n, next.amount, [housePosting('house:bonus', -next.amount), playerPosting(playerId, 'bonus', next.amount)], effects);
-  effects.emit('bonus.activated', { grantId: next.grantId, amount: String(next.amount), required: String(next.required), expiresAt: next.expiresAt });
+  effects.emit({ type: 'bonus.activated', playerId, grantId: next.grantId, amount: next.amount, required: next.required, expiresAt: next.expiresAt });
   if (next.progress >= next.required) convert(player, next, now, effects);
 }
 
@@ -94,7 +94,7 @@ export function end(player: PlayerState, grant: BonusGrant, state: 'expired' | '
       post(player, grant, 'bonus_forfeit', state, left, 0n, left, [playerPosting(playerId, 'bonus', -left), housePosting('house:bonus', left)], effects);
     }
   }
-  effects.emit(`bonus.${state}`, { grantId: grant.grantId, forfeited: String(grant.forfeitedAmount) });
+  effects.emit({ type: `bonus.${state}`, playerId: grant.playerId, grantId: grant.grantId, forfeited: grant.forfeitedAmount });
   if (wasActive) activateNext(player, now, effects);
 }
 
@@ -111,7 +111,7 @@ function convert(player: PlayerState, grant: BonusGrant, now: number, effects: E
   const { playerId } = player.wallet;
   const postings = [playerPosting(playerId, 'bonus', -balance), playerPosting(playerId, 'cash', converted), housePosting('house:bonus', forfeited)];
   if (balance > 0n) post(player, grant, 'bonus_conversion', 'conversion', balance, converted, balance, postings, effects);
-  effects.emit('bonus.converted', { grantId: grant.grantId, converted: String(converted), forfeited: String(forfeited) });
+  effects.emit({ type: 'bonus.converted', playerId, grantId: grant.grantId, converted, forfeited });
   activateNext(player, now, effects);
 }
 
@@ -166,7 +166,7 @@ export function bonusReturn(player: PlayerState, grantId: string | null): BonusR
 }
 
 function emitProgress(grant: BonusGrant, effects: Effects): void {
-  effects.emit('wagering.progressed', { grantId: grant.grantId, progress: String(grant.progress), required: String(grant.required) });
+  effects.emit({ type: 'wagering.progressed', playerId: grant.playerId, grantId: grant.grantId, progress: grant.progress, required: grant.required });
 }
 
 function move(grant: BonusGrant, to: BonusState, effects: Effects): void {
