@@ -241,6 +241,5 @@ function parseRollback(input: CommandInput): Result<Rollback> {
 function parsePlayerOnly(input: CommandInput, kind: 'balance' | 'block' | 'unblock' | 'touch'): Result<Command> {
   const playerId = parseId(input.playerId, 'player_id');
   if (!playerId.ok) return playerId;
-  if (kind === 'balance' || kind === 'touch') return success({ kind, playerId: playerId.value });
   return success({ kind, playerId: playerId.value });
 }

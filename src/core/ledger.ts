@@ -33,7 +33,3 @@ export function assertBalanced(postings: readonly Posting[]): void {
   const sum = postings.reduce((total, posting) => total + posting.amount, 0n);
   assert(sum === 0n, `postings sum to ${sum}, not zero`);
 }
-
-export function reversed(postings: readonly Posting[]): Posting[] {
-  return postings.map((posting) => ({ ...posting, amount: -posting.amount }));
-}
