@@ -1,9 +1,11 @@
 import type { Campaign } from '../core/bonus/campaign.js';
+import type { BonusGrant } from '../core/bonus/grant.js';
 import type { HouseAccount } from '../core/ledger.js';
-import type { Entry } from '../core/wallet-machine.js';
+import type { Entry } from '../core/entry.js';
+import type { RefusalEvent } from '../core/events.js';
 import { integerArray, textArray } from './array-literal.js';
 import { termsToJson } from './campaign-json.js';
-import type { Batch } from './ledger-store.js';
+import type { Batch, OutboxEvent, WalletWrite } from './ledger-store.js';
 
 /**
  * The statement that commits a partition's batch, built for the batch's shape: only the parts
@@ -21,190 +23,294 @@ export interface CommitStatement {
 }
 
 const sharedParameterCount = 4;
+/** The commit time, the shared parameter that every row created by the batch is stamped with. */
+const commitTime = '$4';
+
+/**
+ * One column of a part's rows, declared once: its name in the table, its SQL type and how a row
+ * gives its value. The part's unnest casts, its alias list, its column lists and its parameter
+ * arrays are all generated from its columns, so they cannot disagree by position.
+ */
+type Column<Row> = TextColumn<Row> | IntegerColumn<Row>;
+
+interface TextColumn<Row> {
+  readonly name: string;
+  /** Text and timestamps travel as text arrays (timestamps as ISO strings). */
+  readonly type: 'text' | 'timestamptz';
+  readonly value: (row: Row) => string | null;
+  /** How the statement writes the unnested value into the table, when not as it is. */
+  readonly write?: (unnested: string) => string;
+}
+
+interface IntegerColumn<Row> {
+  readonly name: string;
+  readonly type: 'numeric' | 'bigint' | 'integer';
+  readonly value: (row: Row) => bigint | number;
+  readonly write?: (unnested: string) => string;
+}
+
+type Placeholder = (k: number) => string;
 
 interface Part {
   readonly name: string;
-  readonly present: (batch: Batch) => boolean;
+  readonly parameterCount: number;
+  /** The part's parameter values, or null when the batch has no rows for it (the part is left out). */
+  readonly values: (batch: Batch) => unknown[] | null;
   /** The part's SQL; `p(k)` is the placeholder of its k-th parameter. */
-  readonly sql: (p: (k: number) => string) => string;
-  readonly values: (batch: Batch) => unknown[];
+  readonly sql: (p: Placeholder) => string;
   /** A condition that must hold for the statement to commit, and the error it raises. */
-  readonly check?: (p: (k: number) => string) => [condition: string, error: string];
+  readonly check?: (p: Placeholder) => [condition: string, error: string];
+}
+
+/** The alias of a part's unnested rows. */
+const unnested = 'v';
+
+function arrayOf<Row>(column: Column<Row>, rows: readonly Row[]): string {
+  switch (column.type) {
+    case 'text':
+    case 'timestamptz':
+      return textArray(rows.map(column.value));
+    case 'numeric':
+    case 'bigint':
+    case 'integer':
+      return integerArray(rows.map(column.value));
+  }
+}
+
+/** `unnest($5::text[], $6::numeric[], ...) AS v(player_id, cash, ...)`: one array parameter per column. */
+function unnestOf(columns: readonly Column<never>[], p: Placeholder): string {
+  const casts = columns.map((column, k) => `${p(k)}::${column.type}[]`).join(', ');
+  return `unnest(${casts}) AS ${unnested}(${columns.map((column) => column.name).join(', ')})`;
+}
+
+function written(column: Column<never>): string {
+  const value = `${unnested}.${column.name}`;
+  return column.write === undefined ? value : column.write(value);
+}
+
+function valuesOf<Row>(rowsOf: (batch: Batch) => readonly Row[], columns: readonly Column<Row>[]): Part['values'] {
+  return (batch) => {
+    const rows = rowsOf(batch);
+    return rows.length === 0 ? null : columns.map((column) => arrayOf(column, rows));
+  };
+}
+
+interface InsertSpec<Row> {
+  readonly name: string;
+  readonly table: string;
+  readonly rows: (batch: Batch) => readonly Row[];
+  readonly columns: readonly Column<Row>[];
+  /** Table columns set by the statement itself rather than by a row: [column, SQL expression]. */
+  readonly constants?: readonly (readonly [column: string, expression: string])[];
+}
+
+/** A part that inserts the batch's rows of one kind. */
+function insertPart<Row>(spec: InsertSpec<Row>): Part {
+  const constants = spec.constants ?? [];
+  const names = [...spec.columns.map((column) => column.name), ...constants.map(([column]) => column)];
+  const selected = [...spec.columns.map(written), ...constants.map(([, expression]) => expression)];
+  return {
+    name: spec.name,
+    parameterCount: spec.columns.length,
+    values: valuesOf(spec.rows, spec.columns),
+    sql: (p) => `INSERT INTO ${spec.table} (${names.join(', ')})
+    SELECT ${selected.join(', ')}
+    FROM ${unnestOf(spec.columns, p)}
+    RETURNING 1`,
+  };
+}
+
+interface UpdateSpec<Row> {
+  readonly name: string;
+  readonly table: string;
+  readonly rows: (batch: Batch) => readonly Row[];
+  /** Columns a table row must equal for the row to be updated; the first is the row's key. */
+  readonly match: readonly [Column<Row>, ...Column<Row>[]];
+  /** Columns set from the row's values. */
+  readonly set: readonly Column<Row>[];
+  /** Assignments made by the statement itself, such as a version's increment. */
+  readonly assignments?: readonly string[];
+  /** Raised when fewer table rows matched than were sent: one of them changed after it was read. */
+  readonly error: string;
+}
+
+/** A part that updates table rows from the batch's rows, and checks that every row sent matched. */
+function updatePart<Row>(spec: UpdateSpec<Row>): Part {
+  const columns = [...spec.match, ...spec.set];
+  const assignments = [...spec.set.map((column) => `${column.name} = ${written(column)}`), ...(spec.assignments ?? [])];
+  const matches = spec.match.map((column) => `${spec.table}.${column.name} = ${unnested}.${column.name}`);
+  const key = spec.match[0];
+  return {
+    name: spec.name,
+    parameterCount: columns.length,
+    values: valuesOf(spec.rows, columns),
+    sql: (p) => `UPDATE ${spec.table} SET ${assignments.join(', ')}
+    FROM ${unnestOf(columns, p)}
+    WHERE ${matches.join(' AND ')}
+    RETURNING 1`,
+    check: (p) => [`(SELECT count(*) FROM ${spec.name}) = cardinality(${p(0)}::${key.type}[])`, spec.error],
+  };
 }
 
 const fence: Part = {
   name: 'fence',
-  present: () => true,
-  sql: () => `UPDATE partitions SET next_ledger_seq = $3, batches = batches + 1, updated_at = $4
+  parameterCount: 0,
+  values: () => [],
+  sql: () => `UPDATE partitions SET next_ledger_seq = $3, batches = batches + 1, updated_at = ${commitTime}
     WHERE partition = $1 AND epoch = $2
     RETURNING 1`,
-  values: () => [],
   check: () => ['(SELECT count(*) FROM fence) = 1', 'CROUPIER_FENCED'],
 };
 
-const createdPlayers: Part = {
+const optIns: Column<WalletWrite> = {
+  name: 'bonus_opt_ins',
+  type: 'text',
+  value: (wallet) => wallet.bonusOptIns.join(','),
+  write: (unnested) => `string_to_array(${unnested}, ',')`,
+};
+
+const createdPlayers = insertPart<WalletWrite>({
   name: 'created_players',
-  present: (batch) => batch.wallets.some((wallet) => wallet.versionRead === null),
-  sql: (p) => `INSERT INTO players (player_id, currency, status, cash, bonus, bonus_opt_ins, version, created_at)
-    SELECT n.player_id, n.currency, n.status, n.cash, n.bonus, string_to_array(n.opt_ins, ','), 1, $4
-    FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::numeric[], ${p(4)}::numeric[], ${p(5)}::text[])
-      AS n(player_id, currency, status, cash, bonus, opt_ins)
-    RETURNING 1`,
-  values: (batch) => {
-    const created = batch.wallets.filter((wallet) => wallet.versionRead === null);
-    return [
-      textArray(created.map((wallet) => wallet.playerId)),
-      textArray(created.map((wallet) => wallet.currency)),
-      textArray(created.map((wallet) => wallet.status)),
-      integerArray(created.map((wallet) => wallet.cash)),
-      integerArray(created.map((wallet) => wallet.bonus)),
-      textArray(created.map((wallet) => wallet.bonusOptIns.join(','))),
-    ];
-  },
-};
+  table: 'players',
+  rows: (batch) => batch.wallets.filter((wallet) => wallet.versionRead === null),
+  columns: [
+    { name: 'player_id', type: 'text', value: (wallet) => wallet.playerId },
+    { name: 'currency', type: 'text', value: (wallet) => wallet.currency },
+    { name: 'status', type: 'text', value: (wallet) => wallet.status },
+    { name: 'cash', type: 'numeric', value: (wallet) => wallet.cash },
+    { name: 'bonus', type: 'numeric', value: (wallet) => wallet.bonus },
+    optIns,
+  ],
+  constants: [
+    ['version', '1'],
+    ['created_at', commitTime],
+  ],
+});
 
-const updatedPlayers: Part = {
+const updatedPlayers = updatePart<WalletWrite>({
   name: 'updated_players',
-  present: (batch) => batch.wallets.some((wallet) => wallet.versionRead !== null),
-  sql: (p) => `UPDATE players SET status = u.status, cash = u.cash, bonus = u.bonus, bonus_opt_ins = string_to_array(u.opt_ins, ','),
-      version = players.version + 1
-    FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::numeric[], ${p(3)}::numeric[], ${p(4)}::text[], ${p(5)}::bigint[])
-      AS u(player_id, status, cash, bonus, opt_ins, version)
-    WHERE players.player_id = u.player_id AND players.version = u.version
-    RETURNING 1`,
-  values: (batch) => {
-    const updated = batch.wallets.filter((wallet) => wallet.versionRead !== null);
-    return [
-      textArray(updated.map((wallet) => wallet.playerId)),
-      textArray(updated.map((wallet) => wallet.status)),
-      integerArray(updated.map((wallet) => wallet.cash)),
-      integerArray(updated.map((wallet) => wallet.bonus)),
-      textArray(updated.map((wallet) => wallet.bonusOptIns.join(','))),
-      integerArray(updated.map((wallet) => wallet.versionRead ?? 0n)),
-    ];
-  },
-  check: (p) => [`(SELECT count(*) FROM updated_players) = cardinality(${p(0)}::text[])`, 'CROUPIER_STALE_WALLET'],
-};
+  table: 'players',
+  rows: (batch) => batch.wallets.filter((wallet) => wallet.versionRead !== null),
+  match: [
+    { name: 'player_id', type: 'text', value: (wallet) => wallet.playerId },
+    { name: 'version', type: 'bigint', value: (wallet) => wallet.versionRead ?? 0n },
+  ],
+  set: [
+    { name: 'status', type: 'text', value: (wallet) => wallet.status },
+    { name: 'cash', type: 'numeric', value: (wallet) => wallet.cash },
+    { name: 'bonus', type: 'numeric', value: (wallet) => wallet.bonus },
+    optIns,
+  ],
+  assignments: ['version = players.version + 1'],
+  error: 'CROUPIER_STALE_WALLET',
+});
 
-const createdTransactions: Part = {
+/** A ledger entry as its row: the record, and its postings folded into the row's legs. */
+interface TransactionWrite {
+  readonly ledgerId: bigint;
+  readonly entry: Entry;
+  readonly record: Entry['record'];
+  readonly legs: Legs;
+}
+
+const createdTransactions = insertPart<TransactionWrite>({
   name: 'created_transactions',
-  present: (batch) => batch.entries.length > 0,
-  sql: (p) => `INSERT INTO transactions (ledger_id, source, transaction_id, player_id, kind, amount, currency, round_id, game_id,
-      reference_transaction_id, cash_delta, bonus_delta, counter_account, counter_delta, bonus_grant_id, contribution, created_at)
-    SELECT t.*, $4 FROM unnest(${p(0)}::bigint[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::text[], ${p(4)}::text[], ${p(5)}::numeric[],
-      ${p(6)}::text[], ${p(7)}::text[], ${p(8)}::text[], ${p(9)}::text[], ${p(10)}::numeric[], ${p(11)}::numeric[], ${p(12)}::text[],
-      ${p(13)}::numeric[], ${p(14)}::text[], ${p(15)}::numeric[]) AS t
-    RETURNING 1`,
-  values: (batch) => {
-    const records = batch.entries.map(({ entry }) => entry.record);
-    const legs = batch.entries.map(({ entry }) => legsOf(entry));
-    return [
-      integerArray(batch.entries.map(({ ledgerId }) => ledgerId)),
-      textArray(records.map((record) => record.source)),
-      textArray(records.map((record) => record.transactionId)),
-      textArray(records.map((record) => record.playerId)),
-      textArray(records.map((record) => record.kind)),
-      integerArray(records.map((record) => record.amount)),
-      textArray(records.map((record) => record.currency)),
-      textArray(records.map((record) => record.roundId)),
-      textArray(records.map((record) => record.gameId)),
-      textArray(records.map((record) => record.referenceTransactionId)),
-      integerArray(legs.map((leg) => leg.cashDelta)),
-      integerArray(legs.map((leg) => leg.bonusDelta)),
-      textArray(legs.map((leg) => leg.counterAccount)),
-      integerArray(legs.map((leg) => leg.counterDelta)),
-      textArray(batch.entries.map(({ entry }) => entry.bonusGrantId)),
-      integerArray(batch.entries.map(({ entry }) => entry.contribution)),
-    ];
-  },
-};
+  table: 'transactions',
+  rows: (batch) => batch.entries.map(({ ledgerId, entry }) => ({ ledgerId, entry, record: entry.record, legs: legsOf(entry) })),
+  columns: [
+    { name: 'ledger_id', type: 'bigint', value: (row) => row.ledgerId },
+    { name: 'source', type: 'text', value: (row) => row.record.source },
+    { name: 'transaction_id', type: 'text', value: (row) => row.record.transactionId },
+    { name: 'player_id', type: 'text', value: (row) => row.record.playerId },
+    { name: 'kind', type: 'text', value: (row) => row.record.kind },
+    { name: 'amount', type: 'numeric', value: (row) => row.record.amount },
+    { name: 'currency', type: 'text', value: (row) => row.record.currency },
+    { name: 'round_id', type: 'text', value: (row) => row.record.roundId },
+    { name: 'game_id', type: 'text', value: (row) => row.record.gameId },
+    { name: 'reference_transaction_id', type: 'text', value: (row) => row.record.referenceTransactionId },
+    { name: 'cash_delta', type: 'numeric', value: (row) => row.legs.cashDelta },
+    { name: 'bonus_delta', type: 'numeric', value: (row) => row.legs.bonusDelta },
+    { name: 'counter_account', type: 'text', value: (row) => row.legs.counterAccount },
+    { name: 'counter_delta', type: 'numeric', value: (row) => row.legs.counterDelta },
+    { name: 'bonus_grant_id', type: 'text', value: (row) => row.entry.bonusGrantId },
+    { name: 'contribution', type: 'numeric', value: (row) => row.entry.contribution },
+  ],
+  constants: [['created_at', commitTime]],
+});
 
-const createdRefusals: Part = {
+const createdRefusals = insertPart<RefusalEvent>({
   name: 'created_refusals',
-  present: (batch) => batch.refusals.length > 0,
-  sql: (p) => `INSERT INTO refusals (source, transaction_id, player_id, kind, code, created_at)
-    SELECT r.*, $4 FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::text[], ${p(4)}::text[]) AS r
-    RETURNING 1`,
-  values: (batch) => [
-    textArray(batch.refusals.map((refusal) => refusal.command.source)),
-    textArray(batch.refusals.map((refusal) => refusal.command.transactionId)),
-    textArray(batch.refusals.map((refusal) => refusal.command.playerId)),
-    textArray(batch.refusals.map((refusal) => refusal.command.kind)),
-    textArray(batch.refusals.map((refusal) => refusal.code)),
+  table: 'refusals',
+  rows: (batch) => batch.refusals,
+  columns: [
+    { name: 'source', type: 'text', value: (refusal) => refusal.command.source },
+    { name: 'transaction_id', type: 'text', value: (refusal) => refusal.command.transactionId },
+    { name: 'player_id', type: 'text', value: (refusal) => refusal.command.playerId },
+    { name: 'kind', type: 'text', value: (refusal) => refusal.command.kind },
+    { name: 'code', type: 'text', value: (refusal) => refusal.code },
   ],
-};
+  constants: [['created_at', commitTime]],
+});
 
-const createdGrants: Part = {
+const grantKey: [Column<BonusGrant>, Column<BonusGrant>] = [
+  { name: 'player_id', type: 'text', value: (grant) => grant.playerId },
+  { name: 'grant_id', type: 'text', value: (grant) => grant.grantId },
+];
+
+/** What a grant changes as it runs; the rest of its row is written once, when it is created. */
+const grantProgress: Column<BonusGrant>[] = [
+  { name: 'state', type: 'text', value: (grant) => grant.state },
+  { name: 'progress', type: 'numeric', value: (grant) => grant.progress },
+  { name: 'converted_amount', type: 'numeric', value: (grant) => grant.convertedAmount },
+  { name: 'forfeited_amount', type: 'numeric', value: (grant) => grant.forfeitedAmount },
+  { name: 'activated_at', type: 'timestamptz', value: (grant) => isoOrNull(grant.activatedAt) },
+  { name: 'expires_at', type: 'timestamptz', value: (grant) => isoOrNull(grant.expiresAt) },
+  { name: 'ended_at', type: 'timestamptz', value: (grant) => isoOrNull(grant.endedAt) },
+];
+
+const createdGrants = insertPart<BonusGrant>({
   name: 'created_grants',
-  present: (batch) => batch.newBonuses.length > 0,
-  sql: (p) => `INSERT INTO bonus_grants (player_id, grant_id, position, campaign_id, state, amount, deposit_amount, required, progress,
-      converted_amount, forfeited_amount, terms, granted_at, activated_at, expires_at, ended_at)
-    SELECT g.player_id, g.grant_id, g.position, g.campaign_id, g.state, g.amount, g.deposit_amount, g.required, g.progress,
-      g.converted_amount, g.forfeited_amount, g.terms::jsonb, g.granted_at, g.activated_at, g.expires_at, g.ended_at
-    FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::text[], ${p(4)}::numeric[], ${p(5)}::numeric[],
-      ${p(6)}::numeric[], ${p(7)}::numeric[], ${p(8)}::numeric[], ${p(9)}::numeric[], ${p(10)}::text[],
-      ${p(11)}::timestamptz[], ${p(12)}::timestamptz[], ${p(13)}::timestamptz[], ${p(14)}::timestamptz[], ${p(15)}::integer[])
-      AS g(player_id, grant_id, campaign_id, state, amount, deposit_amount, required, progress, converted_amount, forfeited_amount,
-           terms, granted_at, activated_at, expires_at, ended_at, position)
-    RETURNING 1`,
-  values: ({ newBonuses: grants }) => [
-    textArray(grants.map((grant) => grant.playerId)),
-    textArray(grants.map((grant) => grant.grantId)),
-    textArray(grants.map((grant) => grant.campaign.campaignId)),
-    textArray(grants.map((grant) => grant.state)),
-    integerArray(grants.map((grant) => grant.amount)),
-    integerArray(grants.map((grant) => grant.depositAmount)),
-    integerArray(grants.map((grant) => grant.required)),
-    integerArray(grants.map((grant) => grant.progress)),
-    integerArray(grants.map((grant) => grant.convertedAmount)),
-    integerArray(grants.map((grant) => grant.forfeitedAmount)),
-    textArray(grants.map((grant) => storedTerms(grant.campaign))),
-    textArray(grants.map((grant) => isoOrNull(grant.grantedAt))),
-    textArray(grants.map((grant) => isoOrNull(grant.activatedAt))),
-    textArray(grants.map((grant) => isoOrNull(grant.expiresAt))),
-    textArray(grants.map((grant) => isoOrNull(grant.endedAt))),
-    integerArray(grants.map((grant) => grant.position)),
+  table: 'bonus_grants',
+  rows: (batch) => batch.newBonuses,
+  columns: [
+    ...grantKey,
+    { name: 'position', type: 'integer', value: (grant) => grant.position },
+    { name: 'campaign_id', type: 'text', value: (grant) => grant.campaign.campaignId },
+    { name: 'amount', type: 'numeric', value: (grant) => grant.amount },
+    { name: 'deposit_amount', type: 'numeric', value: (grant) => grant.depositAmount },
+    { name: 'required', type: 'numeric', value: (grant) => grant.required },
+    { name: 'terms', type: 'text', value: (grant) => storedTerms(grant.campaign), write: (unnested) => `${unnested}::jsonb` },
+    { name: 'granted_at', type: 'timestamptz', value: (grant) => isoOrNull(grant.grantedAt) },
+    ...grantProgress,
   ],
-};
+});
 
-const updatedGrants: Part = {
+const updatedGrants = updatePart<BonusGrant>({
   name: 'updated_grants',
-  present: (batch) => batch.changedBonuses.length > 0,
-  sql: (p) => `UPDATE bonus_grants SET state = g.state, progress = g.progress, converted_amount = g.converted_amount,
-      forfeited_amount = g.forfeited_amount, activated_at = g.activated_at, expires_at = g.expires_at, ended_at = g.ended_at
-    FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::numeric[], ${p(4)}::numeric[], ${p(5)}::numeric[],
-      ${p(6)}::timestamptz[], ${p(7)}::timestamptz[], ${p(8)}::timestamptz[])
-      AS g(player_id, grant_id, state, progress, converted_amount, forfeited_amount, activated_at, expires_at, ended_at)
-    WHERE bonus_grants.player_id = g.player_id AND bonus_grants.grant_id = g.grant_id
-    RETURNING 1`,
-  values: ({ changedBonuses: changed }) => [
-    textArray(changed.map((grant) => grant.playerId)),
-    textArray(changed.map((grant) => grant.grantId)),
-    textArray(changed.map((grant) => grant.state)),
-    integerArray(changed.map((grant) => grant.progress)),
-    integerArray(changed.map((grant) => grant.convertedAmount)),
-    integerArray(changed.map((grant) => grant.forfeitedAmount)),
-    textArray(changed.map((grant) => isoOrNull(grant.activatedAt))),
-    textArray(changed.map((grant) => isoOrNull(grant.expiresAt))),
-    textArray(changed.map((grant) => isoOrNull(grant.endedAt))),
-  ],
-  check: (p) => [`(SELECT count(*) FROM updated_grants) = cardinality(${p(0)}::text[])`, 'CROUPIER_STALE_GRANT'],
-};
+  table: 'bonus_grants',
+  rows: (batch) => batch.changedBonuses,
+  match: grantKey,
+  set: grantProgress,
+  error: 'CROUPIER_STALE_GRANT',
+});
 
-const createdEvents: Part = {
+/** The outbox row's payload: the event as consumers read it. */
+function eventPayload({ event }: OutboxEvent): string {
+  return JSON.stringify(event, (_key, value: unknown) => (typeof value === 'bigint' ? String(value) : value));
+}
+
+const createdEvents = insertPart<OutboxEvent>({
   name: 'created_events',
-  present: (batch) => batch.events.length > 0,
-  sql: (p) => `INSERT INTO outbox (event_id, player_id, type, payload, created_at)
-    SELECT e.event_id, e.player_id, e.type, e.payload::jsonb, $4
-    FROM unnest(${p(0)}::bigint[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::text[]) AS e(event_id, player_id, type, payload)
-    RETURNING 1`,
-  values: ({ events }) => [
-    integerArray(events.map(({ eventId }) => eventId)),
-    textArray(events.map(({ event }) => event.playerId)),
-    textArray(events.map(({ event }) => event.type)),
-    textArray(events.map(({ event }) => JSON.stringify({ type: event.type, playerId: event.playerId, ...event.data }))),
+  table: 'outbox',
+  rows: (batch) => batch.events,
+  columns: [
+    { name: 'event_id', type: 'bigint', value: (outboxEvent) => outboxEvent.eventId },
+    { name: 'player_id', type: 'text', value: (outboxEvent) => outboxEvent.event.playerId },
+    { name: 'type', type: 'text', value: (outboxEvent) => outboxEvent.event.type },
+    { name: 'payload', type: 'text', value: eventPayload, write: (unnested) => `${unnested}::jsonb` },
   ],
-};
+  constants: [['created_at', commitTime]],
+});
 
 const parts: readonly Part[] = [fence, createdPlayers, updatedPlayers, createdTransactions, createdRefusals, createdGrants, updatedGrants, createdEvents];
 
@@ -220,9 +326,10 @@ export function commitStatement(batch: Batch): CommitStatement {
     batch.committedAt.toISOString(),
   ];
   parts.forEach((part, bit) => {
-    if (!part.present(batch)) return;
+    const partValues = part.values(batch);
+    if (partValues === null) return;
     shape |= 1 << bit;
-    values.push(...part.values(batch));
+    values.push(...partValues);
   });
   let text = texts.get(shape);
   if (text === undefined) {
@@ -240,19 +347,17 @@ function statementText(shape: number): string {
     if ((shape & (1 << bit)) === 0) return;
     const first = next;
     const p = (k: number): string => `$${first + k}`;
-    const sql = part.sql(p);
-    next += countParameters(sql, first);
-    ctes.push(`${part.name} AS (\n    ${sql}\n  )`);
+    next += part.parameterCount;
+    ctes.push(`${part.name} AS (\n    ${part.sql(p)}\n  )`);
     const check = part.check?.(p);
-    if (check !== undefined) checks.push(`croupier_assert(${check[0]}, '${check[1]}')`);
+    if (check === undefined) return;
+    checks.push(`croupier_assert(${check[0]}, ${sqlLiteral(check[1])})`);
   });
   return `WITH ${ctes.join(', ')}\nSELECT ${checks.join('\n   AND ')} AS committed`;
 }
 
-/** How many of a part's own placeholders ($first and up) its SQL uses. */
-function countParameters(sql: string, first: number): number {
-  const own = [...sql.matchAll(/\$(\d+)/g)].map((match) => Number(match[1])).filter((index) => index >= first);
-  return own.length === 0 ? 0 : Math.max(...own) - first + 1;
+function sqlLiteral(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
 }
 
 interface Legs {

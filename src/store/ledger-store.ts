@@ -1,6 +1,6 @@
 import type { BonusGrant } from '../core/bonus/grant.js';
-import type { DomainEvent } from '../core/effects.js';
-import type { Entry, Refusal } from '../core/wallet-machine.js';
+import type { Entry } from '../core/entry.js';
+import type { BonusEvent, RefusalEvent } from '../core/events.js';
 import { termsFromJson, type TermsJson } from './campaign-json.js';
 import { commitStatement } from './commit-statement.js';
 import { recordColumns, recordOf, type RecordRow } from './transaction-row.js';
@@ -57,9 +57,10 @@ export interface WalletWrite {
   readonly versionRead: bigint | null;
 }
 
+/** A bonus event and its id from the partition's sequence; the other events are the ledger's and refusals' own rows. */
 export interface OutboxEvent {
   readonly eventId: bigint;
-  readonly event: DomainEvent;
+  readonly event: BonusEvent;
 }
 
 export interface LedgerEntry {
@@ -72,7 +73,7 @@ export interface Batch {
   readonly nextLedgerSeq: bigint;
   readonly wallets: readonly WalletWrite[];
   readonly entries: readonly LedgerEntry[];
-  readonly refusals: readonly Refusal[];
+  readonly refusals: readonly RefusalEvent[];
   /** Grants created in this batch (inserted with their terms) and grants that changed (updated). */
   readonly newBonuses: readonly BonusGrant[];
   readonly changedBonuses: readonly BonusGrant[];
