@@ -4,7 +4,7 @@ import type { Outcome } from '../../src/core/outcome.js';
 import { transactionKey, type FundsOrder, type PlayerState, type TransactionRecord } from '../../src/core/player.js';
 import type { Catalogue } from '../../src/core/bonus/campaign.js';
 import type { Entry } from '../../src/core/entry.js';
-import { isBonusEvent, type BonusEvent } from '../../src/core/events.js';
+import { isBonusEvent, type BonusEvent, type DomainEvent } from '../../src/core/events.js';
 import { apply, type PartitionView } from '../../src/core/wallet-machine.js';
 import { TestCatalogue, testNow } from './catalogue.js';
 
@@ -18,6 +18,8 @@ export class Model implements PartitionView {
   readonly entries: Entry[] = [];
   /** The bonus events (what the outbox holds); transaction events are the entries. */
   readonly events: BonusEvent[] = [];
+  /** Every event the machine made, in order: what the engine numbers and hands to subscribers. */
+  readonly domainEvents: DomainEvent[] = [];
   /** The model's clock: tests move it forward to test expiry. */
   now = testNow;
 
@@ -50,6 +52,7 @@ export class Model implements PartitionView {
       this.transactions.set(transactionKey(entry.record.source, entry.record.transactionId), entry.record);
       this.entries.push(entry);
     }
+    this.domainEvents.push(...applied.events);
     const events = applied.events.filter(isBonusEvent);
     this.events.push(...events);
     return { outcome: applied.outcome, entries: applied.entries, events };
