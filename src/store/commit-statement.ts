@@ -6,6 +6,7 @@ import type { RefusalEvent } from '../core/events.js';
 import { integerArray, textArray } from './array-literal.js';
 import { termsToJson } from './campaign-json.js';
 import type { Batch, OutboxEvent, WalletWrite } from './ledger-store.js';
+import { commitRefusals, type CommitRefusal } from './store-errors.js';
 
 /**
  * The statement that commits a partition's batch, built for the batch's shape: only the parts
@@ -58,8 +59,8 @@ interface Part {
   readonly values: (batch: Batch) => unknown[] | null;
   /** The part's SQL; `p(k)` is the placeholder of its k-th parameter. */
   readonly sql: (p: Placeholder) => string;
-  /** A condition that must hold for the statement to commit, and the error it raises. */
-  readonly check?: (p: Placeholder) => [condition: string, error: string];
+  /** A condition that must hold for the statement to commit, and the refusal it raises otherwise. */
+  readonly check?: (p: Placeholder) => [condition: string, refusal: CommitRefusal];
 }
 
 /** The alias of a part's unnested rows. */
@@ -131,7 +132,7 @@ interface UpdateSpec<Row> {
   /** Assignments made by the statement itself, such as a version's increment. */
   readonly assignments?: readonly string[];
   /** Raised when fewer table rows matched than were sent: one of them changed after it was read. */
-  readonly error: string;
+  readonly refusal: CommitRefusal;
 }
 
 /** A part that updates table rows from the batch's rows, and checks that every row sent matched. */
@@ -148,7 +149,7 @@ function updatePart<Row>(spec: UpdateSpec<Row>): Part {
     FROM ${unnestOf(columns, p)}
     WHERE ${matches.join(' AND ')}
     RETURNING 1`,
-    check: (p) => [`(SELECT count(*) FROM ${spec.name}) = cardinality(${p(0)}::${key.type}[])`, spec.error],
+    check: (p) => [`(SELECT count(*) FROM ${spec.name}) = cardinality(${p(0)}::${key.type}[])`, spec.refusal],
   };
 }
 
@@ -159,7 +160,7 @@ const fence: Part = {
   sql: () => `UPDATE partitions SET next_ledger_seq = $3, batches = batches + 1, updated_at = ${commitTime}
     WHERE partition = $1 AND epoch = $2
     RETURNING 1`,
-  check: () => ['(SELECT count(*) FROM fence) = 1', 'CROUPIER_FENCED'],
+  check: () => ['(SELECT count(*) FROM fence) = 1', 'fenced'],
 };
 
 const optIns: Column<WalletWrite> = {
@@ -202,7 +203,7 @@ const updatedPlayers = updatePart<WalletWrite>({
     optIns,
   ],
   assignments: ['version = players.version + 1'],
-  error: 'CROUPIER_STALE_WALLET',
+  refusal: 'staleWallet',
 });
 
 /** A ledger entry as its row: the record, and its postings folded into the row's legs. */
@@ -291,7 +292,7 @@ const updatedGrants = updatePart<BonusGrant>({
   rows: (batch) => batch.changedBonuses,
   match: grantKey,
   set: grantProgress,
-  error: 'CROUPIER_STALE_GRANT',
+  refusal: 'staleGrant',
 });
 
 /** The outbox row's payload: the event as consumers read it. */
@@ -351,7 +352,9 @@ function statementText(shape: number): string {
     ctes.push(`${part.name} AS (\n    ${part.sql(p)}\n  )`);
     const check = part.check?.(p);
     if (check === undefined) return;
-    checks.push(`croupier_assert(${check[0]}, ${sqlLiteral(check[1])})`);
+    const [condition, refusal] = check;
+    const { sqlstate, message } = commitRefusals[refusal];
+    checks.push(`croupier_assert(${condition}, ${sqlLiteral(sqlstate)}, ${sqlLiteral(message)})`);
   });
   return `WITH ${ctes.join(', ')}\nSELECT ${checks.join('\n   AND ')} AS committed`;
 }

@@ -8,6 +8,7 @@ import { roundWagering } from '../core/history.js';
 import { roundKey } from '../core/player.js';
 import type { PlayerStatus, TransactionRecord } from '../core/player.js';
 import type { SqlClient } from './sql-client.js';
+import { storeErrorKind } from './store-errors.js';
 
 export interface StoredWallet {
   readonly playerId: string;
@@ -230,7 +231,7 @@ export class LedgerStore {
       const statement = commitStatement(batch);
       await this.client.query(statement.text, statement.values, statement.name);
     } catch (error) {
-      if (error instanceof Error && error.message.includes('CROUPIER_FENCED')) throw new FencedError(batch.lease.partition);
+      if (storeErrorKind(error) === 'fenced') throw new FencedError(batch.lease.partition);
       throw error;
     }
   }
@@ -242,9 +243,7 @@ export class LedgerStore {
  * not recognise.
  */
 export function isTransactionIdConflict(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  return code === '23505' && typeof message === 'string' && (message.includes('transactions_source_id') || message.includes('bonus_grants_pkey'));
+  return storeErrorKind(error) === 'transactionIdConflict';
 }
 
 const transactionColumns = `${recordColumns('t')}, t.bonus_grant_id, t.contribution::text`;
