@@ -90,8 +90,17 @@ export class FencedError extends Error {
 }
 
 const ledgerSeqBits = 40n;
+const ledgerSeqLimit = 1n << ledgerSeqBits;
+/** The largest partition whose ledger ids still fit in PostgreSQL's bigint (signed, 64 bits). */
+const partitionMax = 2 ** (63 - Number(ledgerSeqBits)) - 1;
 
+/** A ledger id packs the partition above a 40-bit sequence: unique, and ordered within the partition. */
 export function ledgerId(partition: number, sequence: bigint): bigint {
+  if (!Number.isSafeInteger(partition)) throw new Error(`invariant violated: a partition is an integer (got ${partition})`);
+  if (partition < 0) throw new Error(`invariant violated: a partition is not negative (got ${partition})`);
+  if (partition > partitionMax) throw new Error(`invariant violated: a partition is at most ${partitionMax} (got ${partition})`);
+  if (sequence < 0n) throw new Error(`invariant violated: a ledger sequence is not negative (got ${sequence})`);
+  if (sequence >= ledgerSeqLimit) throw new Error(`invariant violated: a ledger sequence is below 2^40 (got ${sequence})`);
   return (BigInt(partition) << ledgerSeqBits) | sequence;
 }
 
