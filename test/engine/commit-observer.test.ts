@@ -121,7 +121,7 @@ describe('the engine delivers committed batches through the observer', () => {
     const told = batches.flatMap((committed) =>
       committed.events
         .filter((item) => item.event.type === 'transaction.deposit')
-        .map((item) => [(item.event as TransactionEvent).entry.record.transactionId, String(ledgerId(committed.partition, item.sequence))]),
+        .map((item) => [(item.event as TransactionEvent).entry.record.transactionId, String(ledgerId(committed.partition, item.sequence))] as const),
     );
     const stored = await sql!.query<{ transaction_id: string; ledger_id: string }>(`SELECT transaction_id, ledger_id::text FROM transactions WHERE kind = 'deposit'`);
     expect(new Map(told)).toEqual(new Map(stored.map((row) => [row.transaction_id, row.ledger_id])));
