@@ -171,3 +171,10 @@ export function cpuSplit(start: CpuPoint, end: CpuPoint, cores: number): CpuSpli
   }
   return { processes, backends: rate(0, backendTicks), postgres: rate(0, postgresDelta(start.postgres, end.postgres)), machineBusy, stolen: stealShare === null ? null : stealShare * cores, cores };
 }
+
+/** Cores used by processes outside this run: the machine minus the bench's processes, PostgreSQL and the hypervisor's steal. */
+export function otherCores(cpu: CpuSplit): number | null {
+  if (cpu.machineBusy === null || cpu.postgres === null) return null;
+  const ours = Object.values(cpu.processes).reduce<number>((sum, cores) => sum + (cores ?? 0), 0);
+  return Math.max(0, cpu.machineBusy * cpu.cores - ours - cpu.postgres - (cpu.stolen ?? 0));
+}
