@@ -77,6 +77,19 @@ interface Leg {
   readonly amount: bigint;
 }
 
+type OpOf<Kind extends Op['kind']> = Extract<Op, { readonly kind: Kind }>;
+
+/** What one operation writes: the transaction row's amounts, its postings, and the wallet after it. */
+interface Entry {
+  readonly amount: bigint;
+  readonly fromCash: bigint;
+  readonly fromBonus: bigint;
+  readonly reference: string | null;
+  readonly legs: readonly Leg[];
+  readonly cash: bigint;
+  readonly bonus: bigint;
+}
+
 interface WalletRow {
   status: string;
   currency: string;
@@ -189,75 +202,7 @@ export class RowLockBaseline implements Target {
   private async apply(client: pg.PoolClient, op: Op): Promise<void> {
     const wallet = (await client.query<WalletRow>({ ...lockWallet, values: [op.playerId] })).rows[0];
     if (wallet === undefined) throw new Refusal('PLAYER_NOT_FOUND');
-    let cash = BigInt(wallet.cash);
-    let bonus = BigInt(wallet.bonus);
-    let legs: Leg[];
-    let amount: bigint;
-    let fromCash: bigint;
-    let fromBonus: bigint;
-    let reference: string | null = null;
-    switch (op.kind) {
-      case 'bet': {
-        if (wallet.status !== 'active') throw new Refusal('PLAYER_BLOCKED');
-        if (cash + bonus < op.amount) return this.refuseUnlessReplay(client, op, 'INSUFFICIENT_FUNDS');
-        // bonus first, as the engine's default funds order.
-        fromBonus = bonus < op.amount ? bonus : op.amount;
-        fromCash = op.amount - fromBonus;
-        amount = op.amount;
-        legs = [
-          { account: 'cash', playerId: op.playerId, amount: -fromCash },
-          { account: 'bonus', playerId: op.playerId, amount: -fromBonus },
-          { account: 'house:games', playerId: null, amount: op.amount },
-        ];
-        cash -= fromCash;
-        bonus -= fromBonus;
-        break;
-      }
-      case 'win': {
-        const round = (await client.query<RoundRow>({ ...readRound, values: [op.playerId, benchSource, op.roundId] })).rows;
-        const standing = standingBets(round);
-        if (round.every((row) => row.kind !== 'bet')) return this.refuseUnlessReplay(client, op, 'ROUND_NOT_FOUND');
-        if (standing.length === 0) return this.refuseUnlessReplay(client, op, 'TRANSACTION_ROLLED_BACK');
-        const stakeCash = standing.reduce((sum, row) => sum + BigInt(row.cash_amount), 0n);
-        const stakeBonus = standing.reduce((sum, row) => sum + BigInt(row.bonus_amount), 0n);
-        const total = stakeCash + stakeBonus;
-        fromBonus = total === 0n ? 0n : (op.amount * stakeBonus) / total;
-        fromCash = op.amount - fromBonus;
-        amount = op.amount;
-        legs = [
-          { account: 'house:games', playerId: null, amount: -op.amount },
-          { account: 'cash', playerId: op.playerId, amount: fromCash },
-          { account: 'bonus', playerId: op.playerId, amount: fromBonus },
-        ];
-        cash += fromCash;
-        bonus += fromBonus;
-        break;
-      }
-      case 'rollback': {
-        const round = (await client.query<RoundRow>({ ...readRound, values: [op.playerId, benchSource, op.roundId] })).rows;
-        const stake = round.find((row) => row.kind === 'bet' && row.transaction_id === op.bet.transactionId);
-        if (stake === undefined) return this.refuseUnlessReplay(client, op, 'BET_NOT_FOUND');
-        if (round.some((row) => row.kind === 'rollback' && row.reference_transaction_id === op.bet.transactionId)) {
-          fromCash = 0n;
-          fromBonus = 0n;
-          legs = [];
-        } else {
-          if (round.some((row) => row.kind === 'win')) return this.refuseUnlessReplay(client, op, 'ALREADY_SETTLED');
-          fromCash = BigInt(stake.cash_amount);
-          fromBonus = BigInt(stake.bonus_amount);
-          legs = [
-            { account: 'cash', playerId: op.playerId, amount: fromCash },
-            { account: 'bonus', playerId: op.playerId, amount: fromBonus },
-            { account: 'house:games', playerId: null, amount: -(fromCash + fromBonus) },
-          ];
-          cash += fromCash;
-          bonus += fromBonus;
-        }
-        amount = 0n;
-        reference = op.bet.transactionId;
-        break;
-      }
-    }
+    const entry = await this.entryOf(client, op, wallet);
     const inserted = await client.query<{ ledger_id: string }>({
       ...insertTransaction,
       values: [
@@ -265,21 +210,21 @@ export class RowLockBaseline implements Target {
         op.transactionId,
         op.playerId,
         op.kind,
-        String(amount),
-        String(fromCash),
-        String(fromBonus),
+        String(entry.amount),
+        String(entry.fromCash),
+        String(entry.fromBonus),
         wallet.currency,
         op.roundId,
         op.kind === 'rollback' ? null : benchGame,
-        reference,
+        entry.reference,
       ],
     });
     const ledgerId = inserted.rows[0]?.ledger_id;
     // Idempotency: the id is taken, so this is a replay; the transaction is rolled back and answered as a duplicate.
     if (ledgerId === undefined) throw new Refusal('DUPLICATE_TRANSACTION');
-    const nonZero = legs.filter((leg) => leg.amount !== 0n);
+    const nonZero = entry.legs.filter((leg) => leg.amount !== 0n);
     if (nonZero.length === 0) return;
-    await client.query({ ...updateWallet, values: [op.playerId, String(cash), String(bonus)] });
+    await client.query({ ...updateWallet, values: [op.playerId, String(entry.cash), String(entry.bonus)] });
     await client.query({
       ...insertPostings,
       values: [
@@ -291,6 +236,74 @@ export class RowLockBaseline implements Target {
         nonZero.map((leg) => String(leg.amount)),
       ],
     });
+  }
+
+  private entryOf(client: pg.PoolClient, op: Op, wallet: WalletRow): Promise<Entry> {
+    switch (op.kind) {
+      case 'bet':
+        return this.betEntry(client, op, wallet);
+      case 'win':
+        return this.winEntry(client, op, wallet);
+      case 'rollback':
+        return this.rollbackEntry(client, op, wallet);
+    }
+  }
+
+  private async betEntry(client: pg.PoolClient, op: OpOf<'bet'>, wallet: WalletRow): Promise<Entry> {
+    const cash = BigInt(wallet.cash);
+    const bonus = BigInt(wallet.bonus);
+    if (wallet.status !== 'active') throw new Refusal('PLAYER_BLOCKED');
+    if (cash + bonus < op.amount) return this.refuseUnlessReplay(client, op, 'INSUFFICIENT_FUNDS');
+    // bonus first, as the engine's default funds order.
+    const fromBonus = bonus < op.amount ? bonus : op.amount;
+    const fromCash = op.amount - fromBonus;
+    const legs = [
+      { account: 'cash', playerId: op.playerId, amount: -fromCash },
+      { account: 'bonus', playerId: op.playerId, amount: -fromBonus },
+      { account: 'house:games', playerId: null, amount: op.amount },
+    ];
+    return { amount: op.amount, fromCash, fromBonus, reference: null, legs, cash: cash - fromCash, bonus: bonus - fromBonus };
+  }
+
+  /** A win is split between cash and bonus in the proportion the round's standing bets were. */
+  private async winEntry(client: pg.PoolClient, op: OpOf<'win'>, wallet: WalletRow): Promise<Entry> {
+    const round = (await client.query<RoundRow>({ ...readRound, values: [op.playerId, benchSource, op.roundId] })).rows;
+    const standing = standingBets(round);
+    if (round.every((row) => row.kind !== 'bet')) return this.refuseUnlessReplay(client, op, 'ROUND_NOT_FOUND');
+    if (standing.length === 0) return this.refuseUnlessReplay(client, op, 'TRANSACTION_ROLLED_BACK');
+    const stakeCash = standing.reduce((sum, row) => sum + BigInt(row.cash_amount), 0n);
+    const stakeBonus = standing.reduce((sum, row) => sum + BigInt(row.bonus_amount), 0n);
+    const total = stakeCash + stakeBonus;
+    const fromBonus = total === 0n ? 0n : (op.amount * stakeBonus) / total;
+    const fromCash = op.amount - fromBonus;
+    const legs = [
+      { account: 'house:games', playerId: null, amount: -op.amount },
+      { account: 'cash', playerId: op.playerId, amount: fromCash },
+      { account: 'bonus', playerId: op.playerId, amount: fromBonus },
+    ];
+    return { amount: op.amount, fromCash, fromBonus, reference: null, legs, cash: BigInt(wallet.cash) + fromCash, bonus: BigInt(wallet.bonus) + fromBonus };
+  }
+
+  /** A rollback returns the bet's cash and bonus; one already rolled back is recorded again with no postings. */
+  private async rollbackEntry(client: pg.PoolClient, op: OpOf<'rollback'>, wallet: WalletRow): Promise<Entry> {
+    const round = (await client.query<RoundRow>({ ...readRound, values: [op.playerId, benchSource, op.roundId] })).rows;
+    const stake = round.find((row) => row.kind === 'bet' && row.transaction_id === op.bet.transactionId);
+    if (stake === undefined) return this.refuseUnlessReplay(client, op, 'BET_NOT_FOUND');
+    const reference = op.bet.transactionId;
+    const cash = BigInt(wallet.cash);
+    const bonus = BigInt(wallet.bonus);
+    if (round.some((row) => row.kind === 'rollback' && row.reference_transaction_id === op.bet.transactionId)) {
+      return { amount: 0n, fromCash: 0n, fromBonus: 0n, reference, legs: [], cash, bonus };
+    }
+    if (round.some((row) => row.kind === 'win')) return this.refuseUnlessReplay(client, op, 'ALREADY_SETTLED');
+    const fromCash = BigInt(stake.cash_amount);
+    const fromBonus = BigInt(stake.bonus_amount);
+    const legs = [
+      { account: 'cash', playerId: op.playerId, amount: fromCash },
+      { account: 'bonus', playerId: op.playerId, amount: fromBonus },
+      { account: 'house:games', playerId: null, amount: -(fromCash + fromBonus) },
+    ];
+    return { amount: 0n, fromCash, fromBonus, reference, legs, cash: cash + fromCash, bonus: bonus + fromBonus };
   }
 
   /** A refusal, unless the id was already applied (then the replay is answered as a duplicate). */
