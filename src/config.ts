@@ -1,4 +1,4 @@
-import type { FundsOrder } from './core/player.js';
+import type { FundsOrder } from './core/funds-order.js';
 import type { CroupierOptions } from './croupier.js';
 import type { RateLimitSettings } from './api/rate-limits.js';
 

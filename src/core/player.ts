@@ -2,7 +2,6 @@ import type { BonusGrant } from './bonus/grant.js';
 import type { Currency } from './money.js';
 
 export type PlayerStatus = 'active' | 'blocked';
-export type FundsOrder = 'bonus_first' | 'cash_first';
 
 export interface Wallet {
   readonly playerId: string;

@@ -1,4 +1,4 @@
-import type { FundsOrder } from '../core/player.js';
+import type { FundsOrder } from '../core/funds-order.js';
 
 /** Every queue, batch and cache of the engine has a named maximum. */
 export interface EngineLimits {

@@ -1,7 +1,8 @@
 import type { Command, CommandInput } from '../../src/core/commands.js';
 import { parseCommand } from '../../src/core/commands.js';
 import type { Outcome } from '../../src/core/outcome.js';
-import { transactionKey, type FundsOrder, type PlayerState, type TransactionRecord } from '../../src/core/player.js';
+import type { FundsOrder } from '../../src/core/funds-order.js';
+import { transactionKey, type PlayerState, type TransactionRecord } from '../../src/core/player.js';
 import type { Catalogue } from '../../src/core/bonus/campaign.js';
 import type { Entry } from '../../src/core/entry.js';
 import { isBonusEvent, type BonusEvent, type DomainEvent } from '../../src/core/events.js';

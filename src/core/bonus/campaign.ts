@@ -1,4 +1,4 @@
-import type { FundsOrder } from '../player.js';
+import type { FundsOrder } from '../funds-order.js';
 
 export type CampaignType = 'deposit_match' | 'fixed' | 'free_spins_winnings';
 export type WageringBase = 'bonus' | 'bonus_plus_deposit';

@@ -1,5 +1,6 @@
 import type { Catalogue } from '../bonus/campaign.js';
-import type { FundsOrder, PlayerState, TransactionRecord } from '../player.js';
+import type { FundsOrder } from '../funds-order.js';
+import type { PlayerState, TransactionRecord } from '../player.js';
 
 /**
  * The partition's state as the machine sees it. The engine guarantees that every player,
