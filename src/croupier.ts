@@ -5,12 +5,19 @@ import { CatalogueCache } from './engine/catalogue-cache.js';
 import { Engine } from './engine/engine.js';
 import type { CommitSubscriber, Subscription } from './engine/committed-batch.js';
 import { ExpirySweeper } from './engine/expiry-sweeper.js';
-import { CatalogueStore } from './store/catalogue-store.js';
 import { defaultEngineSettings, embeddedEngineDefaults, type EngineSettings } from './engine/limits.js';
+import type { BonusReader } from './ports/bonus-reader.js';
+import type { CampaignCatalogue } from './ports/campaign-catalogue.js';
+import type { HistoryReader } from './ports/history-reader.js';
+import type { ProviderStorage } from './ports/provider-storage.js';
+import { BonusStore } from './store/bonus-store.js';
+import { CatalogueStore } from './store/catalogue-store.js';
+import { HistoryStore } from './store/history-store.js';
 import { LedgerStore } from './store/ledger-store.js';
 import { migrate } from './store/migrate.js';
 import { openPglite } from './store/pglite-client.js';
 import { openPostgres } from './store/postgres-client.js';
+import { ProviderStore } from './store/provider-store.js';
 import type { SqlClient } from './store/sql-client.js';
 import { verifyLedger, type LedgerProblem } from './store/verify-ledger.js';
 
@@ -31,6 +38,8 @@ export interface CroupierOptions {
   readonly catalogueRefreshMs?: number | undefined;
   /** How often the sweeper looks for bonuses past their expiry; 0 turns it off. */
   readonly expirySweepMs?: number | undefined;
+  /** A store already open (see openStore), used instead of the one named above; the croupier closes it. */
+  readonly client?: SqlClient | undefined;
 }
 
 export interface Croupier {
@@ -40,8 +49,16 @@ export interface Croupier {
   subscribe(subscriber: CommitSubscriber): Subscription;
   readonly ready: boolean;
   readonly settings: EngineSettings;
-  readonly sql: SqlClient;
-  readonly catalogue: CatalogueCache;
+  /** Which store the croupier runs on. */
+  readonly store: 'postgres' | 'pglite';
+  /** Campaigns and games as this node holds them; a change saved here applies at once. */
+  readonly catalogue: CampaignCatalogue;
+  /** Committed transactions: pages of a player's history and look-ups by id. */
+  readonly history: HistoryReader;
+  /** Committed bonus grants and campaign totals. */
+  readonly bonuses: BonusReader;
+  /** Providers registered through the operator API (the provider registry reads them). */
+  readonly providers: ProviderStorage;
   /** Expires every bonus past its time now (the sweeper does this on a timer). */
   sweepExpiredBonuses(): Promise<number>;
   /** Checks the store answers a trivial query. */
@@ -65,7 +82,7 @@ export async function openStore(options: CroupierOptions): Promise<SqlClient> {
 }
 
 export async function createCroupier(options: CroupierOptions = {}): Promise<Croupier> {
-  const sql = await openStore(options);
+  const sql = options.client ?? (await openStore(options));
   try {
     await migrate(sql);
     const embedded = sql.dialect === 'pglite' ? embeddedEngineDefaults : {};
@@ -78,16 +95,26 @@ export async function createCroupier(options: CroupierOptions = {}): Promise<Cro
       catalogue,
       subscribers: options.subscribers ?? [],
     });
-    const sweeper = new ExpirySweeper(sql, engine, now);
+    const bonuses = new BonusStore(sql);
+    const sweeper = new ExpirySweeper(bonuses, engine, now);
     sweeper.start(options.expirySweepMs ?? 5_000);
-    return croupierOf(engine, sql, settings, catalogue, sweeper);
+    return croupierOf({ engine, sql, settings, catalogue, sweeper, bonuses });
   } catch (error) {
     await sql.close();
     throw error;
   }
 }
 
-function croupierOf(engine: Engine, sql: SqlClient, settings: EngineSettings, catalogue: CatalogueCache, sweeper: ExpirySweeper): Croupier {
+interface Parts {
+  readonly engine: Engine;
+  readonly sql: SqlClient;
+  readonly settings: EngineSettings;
+  readonly catalogue: CatalogueCache;
+  readonly sweeper: ExpirySweeper;
+  readonly bonuses: BonusStore;
+}
+
+function croupierOf({ engine, sql, settings, catalogue, sweeper, bonuses }: Parts): Croupier {
   let closing: Promise<void> | null = null;
   return {
     execute: (input) => engine.execute(input),
@@ -96,8 +123,11 @@ function croupierOf(engine: Engine, sql: SqlClient, settings: EngineSettings, ca
       return engine.ready;
     },
     settings,
-    sql,
+    store: sql.dialect,
     catalogue,
+    history: new HistoryStore(sql),
+    bonuses,
+    providers: new ProviderStore(sql),
     sweepExpiredBonuses: () => sweeper.sweep(),
     async ping() {
       try {

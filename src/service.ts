@@ -6,7 +6,6 @@ import { ProviderRegistry, providersFromEnvironment } from './api/provider/provi
 import { RateLimits } from './api/rate-limits.js';
 import type { ServiceConfig } from './config.js';
 import { createCroupier, type Croupier } from './croupier.js';
-import { ProviderStore } from './store/provider-store.js';
 
 export interface Service {
   readonly app: FastifyInstance;
@@ -27,7 +26,7 @@ export async function startService(config: ServiceConfig, logger: Logger = creat
     ...config.croupier,
     subscribers: [{ name: 'failure-log', failed: ({ partition, commandCount, error }) => logger.error({ partition, commands: commandCount, err: error }, 'batch not committed') }],
   });
-  const providers = new ProviderRegistry(fromEnvironment, new ProviderStore(croupier.sql));
+  const providers = new ProviderRegistry(fromEnvironment, croupier.providers);
   await providers.start(providerRefreshMs);
   const rateLimits = RateLimits.create(config.rateLimits);
   const app = await buildApp({ croupier, providers, rateLimits, operatorKeys: keys.keys, logger });
@@ -38,7 +37,7 @@ export async function startService(config: ServiceConfig, logger: Logger = creat
       'CROUPIER_OPERATOR_KEYS is not set: generated this development operator key for this run only. Set CROUPIER_OPERATOR_KEYS before production.',
     );
   }
-  logger.info({ store: croupier.sql.dialect, partitions: croupier.settings.partitionCount, providers: providers.list().length }, 'croupier started');
+  logger.info({ store: croupier.store, partitions: croupier.settings.partitionCount, providers: providers.list().length }, 'croupier started');
   let stopping: Promise<void> | null = null;
   return {
     app,

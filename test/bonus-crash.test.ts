@@ -23,8 +23,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Outcome } from '../src/core/outcome.js';
-import { createCroupier, type Croupier } from '../src/croupier.js';
-import { BonusStore } from '../src/store/bonus-store.js';
 import {
   bonusCommand,
   bonusCrashAmount,
@@ -43,6 +41,7 @@ import { crashCurrency, crashPartitionCount, initialDepositId } from './support/
 import { loadThenKill } from './support/crash-parent.js';
 import { storedBalances, storedTransactions, type StoredTransactionRow } from './support/stored-ledger.js';
 import { dropSchema, freshSchema, postgresUrl, requirePostgres } from './support/stores.js';
+import { createTestCroupier, type TestCroupier } from './support/test-croupier.js';
 
 const postgresUp = await requirePostgres('bonus crash test');
 
@@ -60,7 +59,7 @@ interface TransactionRow extends StoredTransactionRow {
   bonus_delta: string;
 }
 
-function transactions(croupier: Croupier): Promise<Map<string, TransactionRow>> {
+function transactions(croupier: TestCroupier): Promise<Map<string, TransactionRow>> {
   return storedTransactions<TransactionRow>(
     croupier.sql,
     't.game_id, t.reference_transaction_id, t.bonus_grant_id, t.contribution::text, t.cash_delta::text, t.bonus_delta::text',
@@ -71,7 +70,7 @@ function transactions(croupier: Croupier): Promise<Map<string, TransactionRow>> 
  * Each grant's wagering as its stored bets give it, written here independently of the view: the
  * contributions of the grant's bets that no rollback of the same player, source and round names.
  */
-async function progressFromBets(croupier: Croupier): Promise<Map<string, { state: string; required: bigint; progress: bigint }>> {
+async function progressFromBets(croupier: TestCroupier): Promise<Map<string, { state: string; required: bigint; progress: bigint }>> {
   const rows = await croupier.sql.query<{ player_id: string; grant_id: string; state: string; required: string; progress: string }>(
     `SELECT g.player_id, g.grant_id, g.state, g.required::text,
             coalesce(sum(b.contribution) FILTER (WHERE r.reference_transaction_id IS NULL), 0)::text AS progress
@@ -156,10 +155,10 @@ function replay(players: readonly BonusCrashPlayer[], ops: readonly BonusOp[]): 
 }
 
 /** Engine (cold-loaded or live), view and own SQL all give `expected` progress for every grant; the ledger verifies. */
-async function expectWagering(croupier: Croupier, players: readonly BonusCrashPlayer[], expected: Map<string, bigint>, when: string): Promise<void> {
+async function expectWagering(croupier: TestCroupier, players: readonly BonusCrashPlayer[], expected: Map<string, bigint>, when: string): Promise<void> {
   const fromBets = await progressFromBets(croupier);
   expect(fromBets.size, `grants ${when}`).toBe(players.length);
-  const bonusStore = new BonusStore(croupier.sql);
+  const bonusStore = croupier.bonuses;
   const [answers, views] = await Promise.all([
     Promise.all(players.map((player) => croupier.execute({ kind: 'balance', playerId: player.playerId }))),
     Promise.all(players.map((player) => bonusStore.grantsOf(player.playerId))),
@@ -200,7 +199,7 @@ describe.skipIf(!postgresUp)('bonus crash: SIGKILL while wagering bonuses on Pos
   const schema = freshSchema('croupier_bonus_crash');
   const options = { databaseUrl: postgresUrl, schema, poolSize: 8, engine: { partitionCount: crashPartitionCount } };
   let child: ChildProcess | null = null;
-  let croupier: Croupier | null = null;
+  let croupier: TestCroupier | null = null;
 
   afterAll(async () => {
     if (child !== null && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -217,7 +216,7 @@ describe.skipIf(!postgresUp)('bonus crash: SIGKILL while wagering bonuses on Pos
     const say = (message: string): void => console.log(`[bonus crash seed=${seed}] ${message}`);
 
     // Setup: catalogue, players, deposits and one active bonus each, through the parent's own instance.
-    const setup = await createCroupier(options);
+    const setup = await createTestCroupier(options);
     await setup.catalogue.saveGames(bonusCrashCatalogueGames);
     for (const terms of bonusCrashCampaigns) await setup.catalogue.saveCampaign(terms);
     await Promise.all(
@@ -256,7 +255,7 @@ describe.skipIf(!postgresUp)('bonus crash: SIGKILL while wagering bonuses on Pos
     expect(log.stderr, 'the child reported no engine error').not.toContain('bonus-crash-child:');
 
     // Restart: a fresh instance; each player's wagering is rebuilt when it first loads.
-    croupier = await createCroupier(options);
+    croupier = await createTestCroupier(options);
     const restarted = croupier;
     const ops = BonusOpStream.take(seed, playerIds, attempted);
     const before = await transactions(restarted);
@@ -332,7 +331,7 @@ describe.skipIf(!postgresUp)('bonus crash: SIGKILL while wagering bonuses on Pos
         const { playerId } = player;
         const model = models.get(playerId) as PlayerModel;
         let progress = model.progress;
-        const step = async (input: Parameters<Croupier['execute']>[0], change: bigint, duplicate: boolean, what: string): Promise<void> => {
+        const step = async (input: Parameters<TestCroupier['execute']>[0], change: bigint, duplicate: boolean, what: string): Promise<void> => {
           const outcome = mustBeOk(await restarted.execute(input), `${what} of ${playerId}`);
           progress += change;
           expect({ duplicate: outcome.duplicate, progress: outcome.activeBonus?.progress }, `${what} of ${playerId}`).toEqual({ duplicate, progress });
@@ -377,7 +376,7 @@ describe.skipIf(!postgresUp)('bonus crash: SIGKILL while wagering bonuses on Pos
 
     // One more restart: the engine rebuilds the same progress from the bets, old and new.
     await restarted.close();
-    croupier = await createCroupier(options);
+    croupier = await createTestCroupier(options);
     await expectWagering(croupier, players, expected, 'after a second restart');
   });
 });

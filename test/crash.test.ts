@@ -15,7 +15,6 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createCroupier, type Croupier } from '../src/croupier.js';
 import {
   crashCommand,
   crashCurrency,
@@ -30,6 +29,7 @@ import {
 import { loadThenKill } from './support/crash-parent.js';
 import { storedBalances, storedTransactions, type StoredTransactionRow } from './support/stored-ledger.js';
 import { dropSchema, freshSchema, postgresUrl, requirePostgres } from './support/stores.js';
+import { createTestCroupier, type TestCroupier } from './support/test-croupier.js';
 
 const postgresUp = await requirePostgres('crash test');
 
@@ -45,7 +45,7 @@ interface TransactionRow extends StoredTransactionRow {
 }
 
 /** Every transaction of the store, with how many rows share its id and what its postings move. */
-function transactions(croupier: Croupier): Promise<Map<string, TransactionRow>> {
+function transactions(croupier: TestCroupier): Promise<Map<string, TransactionRow>> {
   return storedTransactions<TransactionRow>(
     croupier.sql,
     `t.game_id,
@@ -79,7 +79,7 @@ function expectRowMatches(row: TransactionRow | undefined, op: CrashOp): void {
 }
 
 /** Checks ledger, stored balances and the engine's `balance` answers against `expected` cash. */
-async function expectBalances(croupier: Croupier, players: readonly string[], expected: Map<string, bigint>, when: string): Promise<void> {
+async function expectBalances(croupier: TestCroupier, players: readonly string[], expected: Map<string, bigint>, when: string): Promise<void> {
   expect(await croupier.verifyLedger(), `verifyLedger ${when}`).toEqual([]);
   const stored = await storedBalances(croupier.sql);
   const answers = await Promise.all(players.map((playerId) => croupier.execute({ kind: 'balance', playerId })));
@@ -96,7 +96,7 @@ describe.skipIf(!postgresUp)('crash: SIGKILL under load on PostgreSQL', () => {
   const schema = freshSchema('croupier_crash');
   const options = { databaseUrl: postgresUrl, schema, poolSize: 8, engine: { partitionCount: crashPartitionCount } };
   let child: ChildProcess | null = null;
-  let croupier: Croupier | null = null;
+  let croupier: TestCroupier | null = null;
 
   afterAll(async () => {
     if (child !== null && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -112,7 +112,7 @@ describe.skipIf(!postgresUp)('crash: SIGKILL under load on PostgreSQL', () => {
     const say = (message: string): void => console.log(`[crash seed=${seed}] ${message}`);
 
     // Setup: register and fund every player through the parent's own instance, then close it.
-    const setup = await createCroupier(options);
+    const setup = await createTestCroupier(options);
     for (const playerId of players) {
       expect(await setup.execute({ kind: 'register', playerId, currency: crashCurrency })).toMatchObject({ ok: true });
     }
@@ -147,7 +147,7 @@ describe.skipIf(!postgresUp)('crash: SIGKILL under load on PostgreSQL', () => {
     expect(log.stderr, 'the child reported no engine error').not.toContain('crash-child:');
 
     // Restart: a fresh instance rebuilds its state from the store.
-    croupier = await createCroupier(options);
+    croupier = await createTestCroupier(options);
     const restarted = croupier;
     const ops = CrashOpStream.take(seed, players, attempted);
     const initialKeys = new Set(players.map((playerId) => `operator/${initialDepositId(playerId)}`));

@@ -4,7 +4,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
 import type { Croupier } from '../croupier.js';
-import { HistoryStore } from '../store/history-store.js';
 import { AccessLog } from './access-log.js';
 import { healthRoutes } from './health-routes.js';
 import { lazyRequestLogger } from './lazy-request-logger.js';
@@ -99,12 +98,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   healthRoutes(app, options.croupier);
   const nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
   await app.register(providerRoutes, { croupier: options.croupier, providers: options.providers, rateLimits: options.rateLimits, nowSeconds });
-  await app.register(operatorRoutes, {
-    croupier: options.croupier,
-    history: new HistoryStore(options.croupier.sql),
-    providers: options.providers,
-    rateLimits: options.rateLimits,
-    keys: options.operatorKeys,
-  });
+  await app.register(operatorRoutes, { croupier: options.croupier, providers: options.providers, rateLimits: options.rateLimits, keys: options.operatorKeys });
   return app;
 }

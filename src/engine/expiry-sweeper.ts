@@ -1,5 +1,5 @@
+import type { OverdueBonuses } from '../ports/overdue-bonuses.js';
 import { repeat } from '../util/repeat.js';
-import type { SqlClient } from '../store/sql-client.js';
 import type { Engine } from './engine.js';
 
 /** Players handled per sweep; the next sweep takes the rest. */
@@ -15,7 +15,7 @@ export class ExpirySweeper {
   private running: Promise<number> | null = null;
 
   constructor(
-    private readonly sql: SqlClient,
+    private readonly overdue: OverdueBonuses,
     private readonly engine: Engine,
     private readonly now: () => Date,
   ) {}
@@ -35,11 +35,8 @@ export class ExpirySweeper {
   }
 
   private async touchOverdue(): Promise<number> {
-    const rows = await this.sql.query<{ player_id: string }>(
-      `SELECT DISTINCT player_id FROM bonus_grants WHERE state = 'active' AND expires_at <= $1 LIMIT ${sweepPlayersMax}`,
-      [this.now().toISOString()],
-    );
-    await Promise.all(rows.map((row) => this.engine.execute({ kind: 'touch', playerId: row.player_id })));
-    return rows.length;
+    const playerIds = await this.overdue.playersWithOverdueBonus(this.now(), sweepPlayersMax);
+    await Promise.all(playerIds.map((playerId) => this.engine.execute({ kind: 'touch', playerId })));
+    return playerIds.length;
   }
 }

@@ -7,7 +7,6 @@ import { buildApp } from '../../src/api/app.js';
 import { ProviderRegistry } from '../../src/api/provider/provider-registry.js';
 import { RateLimits } from '../../src/api/rate-limits.js';
 import { createCroupier, type Croupier } from '../../src/croupier.js';
-import { ProviderStore } from '../../src/store/provider-store.js';
 
 const key = 'operator-key-for-bonus-tests';
 const headers = { authorization: `Bearer ${key}` };
@@ -16,7 +15,7 @@ let app: FastifyInstance;
 
 beforeAll(async () => {
   croupier = await createCroupier({ dataDir: null, expirySweepMs: 0 });
-  const providers = new ProviderRegistry([{ providerId: 'acme', secret: 'acme-secret-0123456789', rollbackUnknown: 'ok', configuredBy: 'environment' }], new ProviderStore(croupier.sql));
+  const providers = new ProviderRegistry([{ providerId: 'acme', secret: 'acme-secret-0123456789', rollbackUnknown: 'ok', configuredBy: 'environment' }], croupier.providers);
   await providers.start(60_000);
   app = await buildApp({ croupier, providers, rateLimits: RateLimits.create({ providerPerSecond: 10_000, operatorPerSecond: 10_000 }), operatorKeys: [key] });
 });

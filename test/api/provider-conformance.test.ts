@@ -8,7 +8,9 @@
 // a fixed clock (signature window), a tiny rate limit, and a closed croupier (UNAVAILABLE).
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/croupier.js';
 import { redactedPaths, startService, type Service } from '../../src/service.js';
+import type { SqlClient } from '../../src/store/sql-client.js';
 import { capturedLogger, startTestApp, testOperatorKey, type TestApp } from '../support/http-app.js';
 import {
   hmacSignature,
@@ -26,6 +28,8 @@ const otherProviderId = 'other-games';
 const otherSecret = 'other-secret-0123456789abcdef';
 
 let service: Service;
+/** The service's own store, opened here so that tests can count rows in it. */
+let sql: SqlClient;
 let baseUrl: string;
 let logs: () => string;
 let acme: ProviderClient;
@@ -34,11 +38,12 @@ let operator: OperatorClient;
 beforeAll(async () => {
   const captured = capturedLogger('trace', redactedPaths);
   logs = captured.text;
+  sql = await openStore({ dataDir: null });
   service = await startService(
     {
       port: 0,
       host: '127.0.0.1',
-      croupier: { dataDir: null },
+      croupier: { client: sql },
       providers: `${providerId}:${secret},${otherProviderId}:${otherSecret}`,
       operatorKeys: testOperatorKey,
       nodeEnv: 'test',
@@ -105,7 +110,7 @@ async function expectBalance(playerId: string, cash: string): Promise<void> {
 }
 
 async function transactionRows(source: string, transactionId: string): Promise<number> {
-  const rows = await service.croupier.sql.query<{ n: string }>('SELECT count(*)::text AS n FROM transactions WHERE source = $1 AND transaction_id = $2', [source, transactionId]);
+  const rows = await sql.query<{ n: string }>('SELECT count(*)::text AS n FROM transactions WHERE source = $1 AND transaction_id = $2', [source, transactionId]);
   return Number(rows[0]?.n);
 }
 

@@ -2,15 +2,15 @@
 // outbox written with the batch, expiry by the sweeper with a controllable clock, restart.
 // Method: croupiers on each store with a hand-moved clock; campaigns saved through the catalogue.
 import { describe, expect, it } from 'vitest';
-import { createCroupier, type Croupier } from '../../src/croupier.js';
 import { campaign, testNow } from '../support/catalogue.js';
 import { count, mustAccept } from '../support/croupier-fixture.js';
 import { storesUnderTest } from '../support/stores.js';
+import { createTestCroupier, type TestCroupier } from '../support/test-croupier.js';
 
 const day = 86_400_000;
 const quick = campaign({ campaignId: 'quick', fixedAmount: 10_000n, wageringMultiplier: 1, fundsOrder: 'cash_first', validityMs: 7 * day });
 
-async function funded(croupier: Croupier, playerId: string): Promise<void> {
+async function funded(croupier: TestCroupier, playerId: string): Promise<void> {
   await mustAccept(croupier, { kind: 'register', playerId, currency: 'EUR' });
   await mustAccept(croupier, { kind: 'deposit', source: 'operator', transactionId: `d-${playerId}`, playerId, amount: '100000' });
 }
@@ -24,7 +24,7 @@ for (const store of await storesUnderTest('bonus engine')) {
     it('orders a bet behind the one that converts the bonus: it sees the converted cash and no max bet', async () => {
       const fresh = store.fresh();
       const clock = { now: testNow };
-      const croupier = await createCroupier({ ...fresh.options, now: () => new Date(clock.now), expirySweepMs: 0 });
+      const croupier = await createTestCroupier({ ...fresh.options, now: () => new Date(clock.now), expirySweepMs: 0 });
       try {
         await croupier.catalogue.saveCampaign({ ...quick, maxBet: 9_000n });
         await croupier.catalogue.saveGames([{ gameId: 'slot', providerId: null, category: 'slots', name: null }]);
@@ -50,14 +50,14 @@ for (const store of await storesUnderTest('bonus engine')) {
       const fresh = store.fresh(true);
       const clock = { now: testNow };
       const options = { ...fresh.options, now: () => new Date(clock.now), expirySweepMs: 0 };
-      const first = await createCroupier(options);
+      const first = await createTestCroupier(options);
       await first.catalogue.saveCampaign(campaign({ ...quick, wageringMultiplier: 30 }));
       await funded(first, 'p');
       await mustAccept(first, { kind: 'grant_bonus', playerId: 'p', grantId: 'g1', campaignId: 'quick' });
       await mustAccept(first, { kind: 'grant_bonus', playerId: 'p', grantId: 'g2', campaignId: 'quick' });
       await first.close();
 
-      const second = await createCroupier(options);
+      const second = await createTestCroupier(options);
       try {
         expect(await second.sweepExpiredBonuses()).toBe(0);
         clock.now = testNow + 7 * day;

@@ -3,7 +3,6 @@
 // Method: engines on a real store (PGlite, and PostgreSQL where it matters), some over a
 // SqlClient wrapper that fails on demand.
 import { describe, expect, it } from 'vitest';
-import { createCroupier } from '../../src/croupier.js';
 import { Engine } from '../../src/engine/engine.js';
 import { defaultEngineSettings, type EngineSettings } from '../../src/engine/limits.js';
 import { LedgerStore } from '../../src/store/ledger-store.js';
@@ -13,6 +12,7 @@ import type { SqlClient } from '../../src/store/sql-client.js';
 import { verifyLedger } from '../../src/store/verify-ledger.js';
 import { count, funded, mustAccept, storedBalance } from '../support/croupier-fixture.js';
 import { storesUnderTest } from '../support/stores.js';
+import { createTestCroupier } from '../support/test-croupier.js';
 
 const settings = (overrides: Partial<EngineSettings> = {}): EngineSettings => ({ ...defaultEngineSettings, partitionCount: 2, ...overrides });
 const hooks = { now: () => new Date('2026-11-21T12:00:00Z') };
@@ -114,7 +114,7 @@ for (const store of await storesUnderTest('engine restart and id reuse')) {
   describe(`engine on ${store.name}`, () => {
     it('rebuilds state from the store after a restart: balances, rounds, replays and tombstones', async () => {
       const fresh = store.fresh(true);
-      const first = await createCroupier(fresh.options);
+      const first = await createTestCroupier(fresh.options);
       await funded(first, 'p', 1000);
       await mustAccept(first, { kind: 'bet', source: 'prov', transactionId: 'b1', playerId: 'p', roundId: 'r1', gameId: 'slot', amount: '100', currency: 'EUR' });
       await mustAccept(first, { kind: 'bet', source: 'prov', transactionId: 'b2', playerId: 'p', roundId: 'r2', gameId: 'slot', amount: '100', currency: 'EUR' });
@@ -122,7 +122,7 @@ for (const store of await storesUnderTest('engine restart and id reuse')) {
       await mustAccept(first, { kind: 'rollback', source: 'prov', transactionId: 'rb9', playerId: 'p', roundId: 'r9', referenceTransactionId: 'b9' });
       await first.close();
 
-      const second = await createCroupier(fresh.options);
+      const second = await createTestCroupier(fresh.options);
       expect(await second.execute({ kind: 'balance', playerId: 'p' })).toMatchObject({ ok: true, balance: { cash: 800n, bonus: 0n } });
       expect(await second.execute({ kind: 'bet', source: 'prov', transactionId: 'b1', playerId: 'p', roundId: 'r1', gameId: 'slot', amount: '100', currency: 'EUR' })).toMatchObject({ ok: true, duplicate: true });
       expect(await second.execute({ kind: 'bet', source: 'prov', transactionId: 'b9', playerId: 'p', roundId: 'r9', gameId: 'slot', amount: '100', currency: 'EUR' })).toMatchObject({ code: 'TRANSACTION_ROLLED_BACK' });
@@ -137,7 +137,7 @@ for (const store of await storesUnderTest('engine restart and id reuse')) {
 
     it('refuses a transaction id already used for another player, even in another partition', async () => {
       const fresh = store.fresh();
-      const croupier = await createCroupier({ ...fresh.options, engine: { partitionCount: 8 } });
+      const croupier = await createTestCroupier({ ...fresh.options, engine: { partitionCount: 8 } });
       await funded(croupier, 'alice', 1000);
       await funded(croupier, 'bob', 1000);
       const bet = { kind: 'bet' as const, source: 'prov', transactionId: 'shared', roundId: 'r1', gameId: 'slot', amount: '100', currency: 'EUR' };

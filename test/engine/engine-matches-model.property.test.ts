@@ -5,11 +5,11 @@
 // verification must find nothing, and stored balances must equal the model's.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCroupier, type Croupier } from '../../src/croupier.js';
 import { Model, json } from '../support/model.js';
 import { materialise, registrations, sessions } from '../support/sequences.js';
 import { sessionCampaigns, sessionGames, testNow } from '../support/catalogue.js';
 import { storesUnderTest } from '../support/stores.js';
+import { createTestCroupier, type TestCroupier } from '../support/test-croupier.js';
 
 // Tiny limits force every slow path. The history budget goes first: history is dropped after
 // each batch while wallets stay. With room for two of a session's three players in one
@@ -25,14 +25,14 @@ const configurations = [
 
 for (const store of await storesUnderTest('engine matches model')) for (const { name, engine } of configurations) {
   describe(`engine on ${store.name}, ${name}`, () => {
-    let croupier: Croupier;
+    let croupier: TestCroupier;
     let cleanup: () => Promise<void>;
     let run = 0;
 
     beforeAll(async () => {
       const fresh = store.fresh();
       cleanup = fresh.cleanup;
-      croupier = await createCroupier({ ...fresh.options, engine, now: () => new Date(testNow), expirySweepMs: 0 });
+      croupier = await createTestCroupier({ ...fresh.options, engine, now: () => new Date(testNow), expirySweepMs: 0 });
       for (const campaign of sessionCampaigns) await croupier.catalogue.saveCampaign(campaign);
       await croupier.catalogue.saveGames(Object.entries(sessionGames).map(([gameId, category]) => ({ gameId, providerId: null, category, name: null })));
     });

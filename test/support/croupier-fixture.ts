@@ -1,17 +1,18 @@
 import { afterAll, beforeAll } from 'vitest';
-import { createCroupier, type Croupier, type CroupierOptions } from '../../src/croupier.js';
+import type { Croupier, CroupierOptions } from '../../src/croupier.js';
 import type { CommandInput } from '../../src/core/commands.js';
 import type { Outcome } from '../../src/core/outcome.js';
 import type { StoreUnderTest } from './stores.js';
+import { createTestCroupier, type TestCroupier } from './test-croupier.js';
 
 /** One croupier on a fresh store for the enclosing describe block. */
-export function useCroupier(store: StoreUnderTest, options: Partial<CroupierOptions> = {}): () => Croupier {
-  let croupier: Croupier | undefined;
+export function useCroupier(store: StoreUnderTest, options: Partial<CroupierOptions> = {}): () => TestCroupier {
+  let croupier: TestCroupier | undefined;
   let cleanup: (() => Promise<void>) | undefined;
   beforeAll(async () => {
     const fresh = store.fresh();
     cleanup = fresh.cleanup;
-    croupier = await createCroupier({ ...fresh.options, ...options });
+    croupier = await createTestCroupier({ ...fresh.options, ...options });
   });
   afterAll(async () => {
     await croupier?.close();
@@ -35,12 +36,12 @@ export async function mustAccept(croupier: Croupier, input: CommandInput): Promi
   return outcome;
 }
 
-export async function storedBalance(croupier: Croupier, playerId: string): Promise<{ cash: string; bonus: string } | undefined> {
+export async function storedBalance(croupier: TestCroupier, playerId: string): Promise<{ cash: string; bonus: string } | undefined> {
   const rows = await croupier.sql.query<{ cash: string; bonus: string }>('SELECT cash::text, bonus::text FROM players WHERE player_id = $1', [playerId]);
   return rows[0];
 }
 
-export async function count(croupier: Croupier, sql: string, params: unknown[] = []): Promise<number> {
+export async function count(croupier: TestCroupier, sql: string, params: unknown[] = []): Promise<number> {
   const rows = await croupier.sql.query<{ n: string }>(`SELECT count(*)::text AS n FROM (${sql}) AS counted`, params);
   return Number(rows[0]?.n);
 }

@@ -5,7 +5,6 @@ import { buildApp } from '../../src/api/app.js';
 import { ProviderRegistry, providersFromEnvironment } from '../../src/api/provider/provider-registry.js';
 import { RateLimits } from '../../src/api/rate-limits.js';
 import { createCroupier, type Croupier } from '../../src/croupier.js';
-import { ProviderStore } from '../../src/store/provider-store.js';
 
 /** An operator key for the HTTP suites (at least 16 characters, as CROUPIER_OPERATOR_KEYS requires). */
 export const testOperatorKey = 'test-operator-key-0123456789';
@@ -38,7 +37,7 @@ export interface TestAppOptions {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const owned = options.croupier === undefined;
   const croupier = options.croupier ?? (await createCroupier({ dataDir: null }));
-  const providers = new ProviderRegistry(providersFromEnvironment(options.providers), new ProviderStore(croupier.sql));
+  const providers = new ProviderRegistry(providersFromEnvironment(options.providers), croupier.providers);
   await providers.start(60_000);
   const rateLimits = RateLimits.create({ providerPerSecond: options.providerPerSecond ?? 100_000, operatorPerSecond: options.operatorPerSecond ?? 100_000 });
   const app = await buildApp({

@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { CampaignCatalogue } from '../../ports/campaign-catalogue.js';
+import { sendError } from '../replies.js';
+import { GameBody, Id } from '../schemas.js';
+import { errors, security } from './route-settings.js';
+
+/** The games catalogue: a game's category decides how much of a stake counts towards wagering. */
+export function gameRoutes(app: FastifyInstance, catalogue: CampaignCatalogue): void {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  api.put('/v1/games/:game_id', { schema: { tags: ['games'], security, params: Type.Object({ game_id: Id }), body: GameBody, response: { 200: GameBody, ...errors } } }, async (request, reply) => {
+    const body = request.body;
+    if (body.game_id !== request.params.game_id) return sendError(reply, 'VALIDATION_ERROR', 'game_id in the path and the body differ');
+    const game = { gameId: body.game_id, category: body.category, providerId: body.provider_id ?? null, name: body.name ?? null };
+    await catalogue.saveGames([game]);
+    return { game_id: game.gameId, category: game.category, provider_id: game.providerId, name: game.name };
+  });
+
+  api.get('/v1/games', { schema: { tags: ['games'], security, response: { 200: Type.Object({ items: Type.Array(GameBody) }), ...errors } } }, async () => ({
+    items: catalogue.games().map((game) => ({ game_id: game.gameId, category: game.category, provider_id: game.providerId, name: game.name })),
+  }));
+}
