@@ -61,12 +61,7 @@ const starvationMs = 100;
  * (setImmediate) whenever a 10 ms heartbeat has not run for 100 ms, and count how often.
  */
 export async function runClosedLoop(target: Target, workload: Workload, options: RunOptions): Promise<RunResult> {
-  const samples = new Samples();
-  const refused: Record<string, number> = {};
-  const byKind: Record<string, number> = {};
-  let answered = 0;
-  let windowOps = 0;
-  let measuring = false;
+  const tally = new Tally();
   let stopping = false;
   let stalls = 0;
   let stalledAt = -1;
@@ -93,40 +88,21 @@ export async function runClosedLoop(target: Target, workload: Workload, options:
         answer = { ok: false, code: `THROWN:${error instanceof Error ? error.message.slice(0, 60) : String(error)}` };
       }
       const latency = performance.now() - started;
-      answered += 1;
       workload.answered(op, answer.ok);
-      if (!answer.ok) {
-        const code = answer.code ?? 'UNKNOWN';
-        refused[code] = (refused[code] ?? 0) + 1;
-      }
-      if (measuring) {
-        windowOps += 1;
-        samples.add(latency);
-        byKind[op.kind] = (byKind[op.kind] ?? 0) + 1;
-      }
+      tally.record(op, answer, latency);
     }
   };
 
   const submitters = Array.from({ length: options.concurrency }, () => submitter());
-  let lastAnswered = 0;
-  let lastAt = performance.now();
-  const ticker =
-    options.progress === undefined
-      ? null
-      : setInterval(() => {
-          const now = performance.now();
-          options.progress?.(`    ${((answered - lastAnswered) / ((now - lastAt) / 1000)).toFixed(0)} ops/s, ${answered} answered`);
-          lastAnswered = answered;
-          lastAt = now;
-        }, 1000);
+  const ticker = options.progress === undefined ? null : progressTicker(options.progress, () => tally.answered);
   await sleep(options.warmupSeconds * 1000);
   const cpuStart = cpuSnapshot();
   options.onWindow?.('open');
   loopDelay.enable();
-  measuring = true;
+  tally.measuring = true;
   const windowStart = performance.now();
   await sleep(options.seconds * 1000);
-  measuring = false;
+  tally.measuring = false;
   const windowEnd = performance.now();
   loopDelay.disable();
   options.onWindow?.('close');
@@ -135,26 +111,67 @@ export async function runClosedLoop(target: Target, workload: Workload, options:
   await Promise.all(submitters);
   if (ticker !== null) clearInterval(ticker);
   clearInterval(heartbeat);
-
-  const seconds = (windowEnd - windowStart) / 1000;
-  const [p50 = Number.NaN, p90 = Number.NaN, p99 = Number.NaN, max = Number.NaN] = samples.percentiles(0.5, 0.9, 0.99, 1);
   return {
-    ops: windowOps,
-    seconds,
-    opsPerSecond: windowOps / seconds,
-    p50,
-    p90,
-    p99,
-    max,
-    mean: samples.mean(),
-    refused,
-    answered,
-    byKind,
+    ...tally.result((windowEnd - windowStart) / 1000),
     cpu: cpuBetween(cpuStart, cpuEnd),
     loopDelayP99: loopDelay.percentile(99) / 1e6,
     loopDelayMax: loopDelay.max / 1e6,
     stalls,
   };
+}
+
+/** What the submitters heard: every answer, and latencies and kinds inside the measured window. */
+class Tally {
+  readonly samples = new Samples();
+  /** Refusals by code over the whole run, warm-up included. */
+  readonly refused: Record<string, number> = {};
+  readonly byKind: Record<string, number> = {};
+  answered = 0;
+  windowOps = 0;
+  measuring = false;
+
+  record(op: Op, answer: Answer, latency: number): void {
+    this.answered += 1;
+    if (!answer.ok) {
+      const code = answer.code ?? 'UNKNOWN';
+      this.refused[code] = (this.refused[code] ?? 0) + 1;
+    }
+    if (this.measuring) {
+      this.windowOps += 1;
+      this.samples.add(latency);
+      this.byKind[op.kind] = (this.byKind[op.kind] ?? 0) + 1;
+    }
+  }
+
+  result(seconds: number): Omit<RunResult, 'cpu' | 'loopDelayP99' | 'loopDelayMax' | 'stalls'> {
+    const [p50 = Number.NaN, p90 = Number.NaN, p99 = Number.NaN, max = Number.NaN] = this.samples.percentiles(0.5, 0.9, 0.99, 1);
+    return {
+      ops: this.windowOps,
+      seconds,
+      opsPerSecond: this.windowOps / seconds,
+      p50,
+      p90,
+      p99,
+      max,
+      mean: this.samples.mean(),
+      refused: this.refused,
+      answered: this.answered,
+      byKind: this.byKind,
+    };
+  }
+}
+
+/** Prints answered operations per second, every second. */
+function progressTicker(progress: (line: string) => void, answered: () => number): NodeJS.Timeout {
+  let lastAnswered = 0;
+  let lastAt = performance.now();
+  return setInterval(() => {
+    const now = performance.now();
+    const count = answered();
+    progress(`    ${((count - lastAnswered) / ((now - lastAt) / 1000)).toFixed(0)} ops/s, ${count} answered`);
+    lastAnswered = count;
+    lastAt = now;
+  }, 1000);
 }
 
 export function sleep(ms: number): Promise<void> {
