@@ -4,18 +4,8 @@ import { isBonusEvent, type RefusalEvent } from '../core/events.js';
 import { roundKey, transactionKey } from '../core/player.js';
 import { refused, type Outcome } from '../core/outcome.js';
 import { apply } from '../core/wallet-machine.js';
-import {
-  FencedError,
-  isTransactionIdConflict,
-  ledgerId,
-  type LedgerEntry,
-  type LedgerStore,
-  type OutboxEvent,
-  type PartitionLease,
-  type RoundLookup,
-  type TransactionLookup,
-  type WalletWrite,
-} from '../store/ledger-store.js';
+import type { LedgerEntry, OutboxEvent, PartitionLease, WalletWrite } from '../store/batch.js';
+import { FencedError, isTransactionIdConflict, ledgerId, type LedgerStore, type RoundLookup, type TransactionLookup } from '../store/ledger-store.js';
 import { emptyCatalogue, type Catalogue } from '../core/bonus/campaign.js';
 import type { BonusGrant } from '../core/bonus/grant.js';
 import type { CommitObserver } from './commit-observer.js';

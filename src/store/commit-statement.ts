@@ -5,7 +5,7 @@ import type { Entry } from '../core/entry.js';
 import type { RefusalEvent } from '../core/events.js';
 import { integerArray, textArray } from './array-literal.js';
 import { termsToJson } from './campaign-json.js';
-import type { Batch, OutboxEvent, WalletWrite } from './ledger-store.js';
+import type { Batch, OutboxEvent, WalletWrite } from './batch.js';
 import { commitRefusals, type CommitRefusal } from './store-errors.js';
 
 /**

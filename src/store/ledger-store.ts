@@ -1,6 +1,5 @@
 import type { BonusGrant } from '../core/bonus/grant.js';
-import type { Entry } from '../core/entry.js';
-import type { BonusEvent, RefusalEvent } from '../core/events.js';
+import type { Batch, PartitionLease } from './batch.js';
 import { termsFromJson, type TermsJson } from './campaign-json.js';
 import { commitStatement } from './commit-statement.js';
 import { recordColumns, recordOf, type RecordRow } from './transaction-row.js';
@@ -30,12 +29,6 @@ export interface StoredTransaction extends TransactionRecord {
   readonly contribution: bigint;
 }
 
-export interface PartitionLease {
-  readonly partition: number;
-  readonly epoch: bigint;
-  readonly nextLedgerSeq: bigint;
-}
-
 export interface RoundLookup {
   readonly playerId: string;
   readonly source: string;
@@ -45,41 +38,6 @@ export interface RoundLookup {
 export interface TransactionLookup {
   readonly source: string;
   readonly transactionId: string;
-}
-
-export interface WalletWrite {
-  readonly playerId: string;
-  readonly currency: string;
-  readonly status: PlayerStatus;
-  readonly cash: bigint;
-  readonly bonus: bigint;
-  readonly bonusOptIns: readonly string[];
-  /** The version read from the store; null for a player created in this batch. */
-  readonly versionRead: bigint | null;
-}
-
-/** A bonus event and its id from the partition's sequence; the other events are the ledger's and refusals' own rows. */
-export interface OutboxEvent {
-  readonly eventId: bigint;
-  readonly event: BonusEvent;
-}
-
-export interface LedgerEntry {
-  readonly ledgerId: bigint;
-  readonly entry: Entry;
-}
-
-export interface Batch {
-  readonly lease: PartitionLease;
-  readonly nextLedgerSeq: bigint;
-  readonly wallets: readonly WalletWrite[];
-  readonly entries: readonly LedgerEntry[];
-  readonly refusals: readonly RefusalEvent[];
-  /** Grants created in this batch (inserted with their terms) and grants that changed (updated). */
-  readonly newBonuses: readonly BonusGrant[];
-  readonly changedBonuses: readonly BonusGrant[];
-  readonly events: readonly OutboxEvent[];
-  readonly committedAt: Date;
 }
 
 /** Raised when the store refuses a batch because this writer no longer owns the partition. */

@@ -2,7 +2,7 @@ import type { BonusGrant } from '../../src/core/bonus/grant.js';
 import type { Entry } from '../../src/core/entry.js';
 import { openPglite } from '../../src/store/pglite-client.js';
 import { openPostgres } from '../../src/store/postgres-client.js';
-import type { Batch, LedgerEntry, PartitionLease, WalletWrite } from '../../src/store/ledger-store.js';
+import type { Batch, LedgerEntry, PartitionLease, WalletWrite } from '../../src/store/batch.js';
 import { migrate } from '../../src/store/migrate.js';
 import type { SqlClient } from '../../src/store/sql-client.js';
 import { baseCampaign, testNow } from '../support/catalogue.js';

@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { commitStatement } from '../../src/store/commit-statement.js';
-import { FencedError, isTransactionIdConflict, LedgerStore, type Batch, type PartitionLease } from '../../src/store/ledger-store.js';
+import type { Batch, PartitionLease } from '../../src/store/batch.js';
+import { FencedError, isTransactionIdConflict, LedgerStore } from '../../src/store/ledger-store.js';
 import type { SqlClient } from '../../src/store/sql-client.js';
 import { commitRefusals, sqlErrorFields, storeErrorKind } from '../../src/store/store-errors.js';
 import { storesUnderTest } from '../support/stores.js';

@@ -1,0 +1,47 @@
+import type { BonusGrant } from '../core/bonus/grant.js';
+import type { Entry } from '../core/entry.js';
+import type { BonusEvent, RefusalEvent } from '../core/events.js';
+import type { PlayerStatus } from '../core/player.js';
+
+/** What one partition's writer commits in one statement (src/store/commit-statement.ts). */
+export interface Batch {
+  readonly lease: PartitionLease;
+  readonly nextLedgerSeq: bigint;
+  readonly wallets: readonly WalletWrite[];
+  readonly entries: readonly LedgerEntry[];
+  readonly refusals: readonly RefusalEvent[];
+  /** Grants created in this batch (inserted with their terms) and grants that changed (updated). */
+  readonly newBonuses: readonly BonusGrant[];
+  readonly changedBonuses: readonly BonusGrant[];
+  readonly events: readonly OutboxEvent[];
+  readonly committedAt: Date;
+}
+
+/** A writer's hold on a partition: the epoch every commit checks, and where its sequence stands. */
+export interface PartitionLease {
+  readonly partition: number;
+  readonly epoch: bigint;
+  readonly nextLedgerSeq: bigint;
+}
+
+export interface WalletWrite {
+  readonly playerId: string;
+  readonly currency: string;
+  readonly status: PlayerStatus;
+  readonly cash: bigint;
+  readonly bonus: bigint;
+  readonly bonusOptIns: readonly string[];
+  /** The version read from the store; null for a player created in this batch. */
+  readonly versionRead: bigint | null;
+}
+
+/** A bonus event and its id from the partition's sequence; the other events are the ledger's and refusals' own rows. */
+export interface OutboxEvent {
+  readonly eventId: bigint;
+  readonly event: BonusEvent;
+}
+
+export interface LedgerEntry {
+  readonly ledgerId: bigint;
+  readonly entry: Entry;
+}
