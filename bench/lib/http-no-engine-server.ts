@@ -16,7 +16,7 @@ import type { CommandInput } from '../../src/core/commands.js';
 import type { Accepted } from '../../src/core/outcome.js';
 import type { Croupier } from '../../src/croupier.js';
 import { createLogger } from '../../src/service.js';
-import type { ProviderStore } from '../../src/store/provider-store.js';
+import type { ProviderStorage } from '../../src/ports/provider-storage.js';
 
 const answer = (input: CommandInput): Promise<Accepted> =>
   Promise.resolve({
@@ -32,7 +32,7 @@ const answer = (input: CommandInput): Promise<Accepted> =>
 
 // Only execute is reached by provider calls; the rest of Croupier is not needed here.
 const croupier = { execute: answer, ready: true } as unknown as Croupier;
-const noStoredProviders = { all: () => Promise.resolve([]) } as unknown as ProviderStore;
+const noStoredProviders: ProviderStorage = { all: () => Promise.resolve([]), upsert: () => Promise.resolve() };
 const providers = new ProviderRegistry(providersFromEnvironment(process.env.BENCH_PROVIDER), noStoredProviders);
 await providers.start(3_600_000);
 const rateLimits = RateLimits.create({ providerPerSecond: 1_000_000_000, operatorPerSecond: 1_000_000_000 });

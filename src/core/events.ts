@@ -2,7 +2,7 @@ import type { MoneyCommand } from './commands.js';
 import type { Entry } from './entry.js';
 import type { Balance } from './outcome.js';
 import type { TransactionKind } from './player.js';
-import type { ErrorCode } from './result.js';
+import type { DomainErrorCode } from './result.js';
 
 /**
  * Every change a committed batch makes is one of these values, made by the same apply step
@@ -32,7 +32,7 @@ export interface RefusalEvent {
   readonly type: 'transaction.refused';
   readonly playerId: string;
   readonly command: MoneyCommand;
-  readonly code: ErrorCode;
+  readonly code: DomainErrorCode;
 }
 
 /** Bonus lifecycle events: written to the outbox with their batch. */

@@ -1,4 +1,4 @@
-import type { ErrorCode } from './result.js';
+import type { DomainErrorCode } from './result.js';
 import type { PlayerStatus } from './player.js';
 
 export interface Balance {
@@ -32,12 +32,12 @@ export interface Accepted {
 
 export interface Refused {
   readonly ok: false;
-  readonly code: ErrorCode;
+  readonly code: DomainErrorCode;
   readonly message: string;
 }
 
 export type Outcome = Accepted | Refused;
 
-export function refused(code: ErrorCode, message: string): Refused {
+export function refused(code: DomainErrorCode, message: string): Refused {
   return { ok: false, code, message };
 }

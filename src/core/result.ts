@@ -26,9 +26,6 @@ export const domainErrorCodes = [
 
 export type DomainErrorCode = (typeof domainErrorCodes)[number];
 
-/** The name the core's files use for a domain code. */
-export type ErrorCode = DomainErrorCode;
-
 export interface Failure {
   readonly ok: false;
   readonly code: DomainErrorCode;

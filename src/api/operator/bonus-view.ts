@@ -1,9 +1,8 @@
+import { wageringPercent } from '../../core/bonus/grant.js';
 import type { GrantRow } from '../../ports/bonus-reader.js';
 
 /** A player's grant as the operator API shows it, with its wagering as a percent (two decimals, at most 100). */
 export function bonusView(row: GrantRow) {
-  const progress = BigInt(row.progress);
-  const required = BigInt(row.required);
   const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
   return {
     grant_id: row.grant_id,
@@ -11,7 +10,7 @@ export function bonusView(row: GrantRow) {
     state: row.state,
     amount: row.amount,
     deposit_amount: row.deposit_amount,
-    wagering: { progress: row.progress, required: row.required, percent: required === 0n ? 100 : Math.min(100, Number((progress * 10_000n) / required) / 100) },
+    wagering: { progress: row.progress, required: row.required, percent: wageringPercent(BigInt(row.progress), BigInt(row.required)) },
     converted_amount: row.converted_amount,
     forfeited_amount: row.forfeited_amount,
     granted_at: iso(row.granted_at) ?? '',

@@ -44,7 +44,12 @@ export interface BonusGrant {
 }
 
 export function progressPercent(grant: BonusGrant): number {
-  if (grant.required === 0n) return 100;
-  const basisPoints = (grant.progress * 10_000n) / grant.required;
+  return wageringPercent(grant.progress, grant.required);
+}
+
+/** Wagering done as a percent of what is required: 0–100, two decimals, rounded down. */
+export function wageringPercent(progress: bigint, required: bigint): number {
+  if (required === 0n) return 100;
+  const basisPoints = (progress * 10_000n) / required;
   return Math.min(100, Number(basisPoints) / 100);
 }
