@@ -2,8 +2,7 @@
 // with the registry and with docs/errors.md (which is rendered from the registry).
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { errorRegistry } from '../../src/api/error-registry.js';
-import { errorCodes } from '../../src/api/error-registry.js';
+import { errorCodes, errorRegistry } from '../../src/api/error-registry.js';
 import { errorsDocPath, renderErrorsDoc } from '../../scripts/errors-doc.js';
 
 describe('error registry', () => {
