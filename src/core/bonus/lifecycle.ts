@@ -30,12 +30,12 @@ export interface NewGrant {
   readonly depositAmount: bigint;
 }
 
-/** Queues a grant; it activates at once when the player has no active bonus. */
-export function addGrant(player: PlayerState, request: NewGrant, now: number, effects: Effects): BonusGrant {
-  const grant: BonusGrant = {
+/** A grant as it is queued: nothing wagered, converted or forfeited yet. The store tests build theirs here too. */
+export function newGrant(playerId: string, position: number, request: NewGrant, now: number): BonusGrant {
+  return {
     grantId: request.grantId,
-    playerId: player.wallet.playerId,
-    position: player.bonuses.length,
+    playerId,
+    position,
     campaign: request.campaign,
     amount: request.amount,
     depositAmount: request.depositAmount,
@@ -50,6 +50,11 @@ export function addGrant(player: PlayerState, request: NewGrant, now: number, ef
     forfeitedAmount: 0n,
     openRounds: new Set(),
   };
+}
+
+/** Queues a grant; it activates at once when the player has no active bonus. */
+export function addGrant(player: PlayerState, request: NewGrant, now: number, effects: Effects): BonusGrant {
+  const grant = newGrant(player.wallet.playerId, player.bonuses.length, request, now);
   player.bonuses.push(grant);
   effects.changed(grant);
   effects.emit({ type: 'bonus.granted', playerId: grant.playerId, grantId: grant.grantId, campaignId: grant.campaign.campaignId, amount: grant.amount, required: grant.required });
