@@ -1,6 +1,6 @@
 import { Samples } from './stats.js';
 
-/** Group-commit statistics of the measured window, from the engine's batch hook. */
+/** Group-commit statistics of the measured window, from the engine's committed batches (a commit subscriber). */
 export class BatchStats {
   active = false;
   batches = 0;

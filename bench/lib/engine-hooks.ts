@@ -6,10 +6,10 @@ import type { BatchStats } from './batch-stats.js';
  * five failed batches are printed (none once the run is interrupted). Its buffer is large enough
  * that no batch of a measured window is dropped.
  */
-export function batchHooks(name: string, batches: BatchStats, out: (line: string) => void, interrupted: () => boolean): { subscribers: CommitSubscriber[] } {
+export function batchStatsSubscriber(name: string, batches: BatchStats, out: (line: string) => void, interrupted: () => boolean): { subscribers: CommitSubscriber[] } {
   const subscriber: CommitSubscriber = {
     name: 'bench-batch-stats',
-    bufferMax: 100_000,
+    bufferedEventsMax: 10_000_000,
     committed: ({ commandCount, commitMs }) => batches.record(commandCount, commitMs),
     failed: ({ partition, error }) => {
       if (!interrupted() && batches.errors.length < 5) {

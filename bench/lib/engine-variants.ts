@@ -5,7 +5,7 @@ import { createCroupier, type Croupier } from '../../src/croupier.js';
 import { RowLockBaseline } from '../baseline-row-lock.js';
 import { grantBonuses } from './bench-bonus.js';
 import { BatchStats } from './batch-stats.js';
-import { batchHooks } from './engine-hooks.js';
+import { batchStatsSubscriber } from './engine-hooks.js';
 import type { EngineOptions, VariantName } from './engine-options.js';
 import { seedEngine } from './engine-seed.js';
 import { engineSettings } from './engine-settings.js';
@@ -80,7 +80,7 @@ function openOnPostgres(bench: EngineBench, name: VariantName, schema: string, b
 }
 
 function hooksOf(bench: EngineBench, name: VariantName, batches: BatchStats) {
-  return batchHooks(name, batches, bench.out, () => bench.cleanups.interrupted);
+  return batchStatsSubscriber(name, batches, bench.out, () => bench.cleanups.interrupted);
 }
 
 async function runEngine(bench: EngineBench, name: VariantName, open: (batches: BatchStats) => Promise<Croupier>, concurrency: number): Promise<VariantResult> {

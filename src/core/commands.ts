@@ -61,6 +61,13 @@ export interface Win extends Mutation {
   readonly gameId: string;
   readonly amount: bigint;
   readonly currency: string;
+  /** The paying provider's own limits, if it has any. */
+  readonly payoutLimits: PayoutLimits;
+}
+/** A provider's optional ceilings on what it may pay: one win, and all the wins of one round. */
+export interface PayoutLimits {
+  readonly winMax: bigint | null;
+  readonly roundPayoutMax: bigint | null;
 }
 export interface Rollback extends Mutation {
   readonly kind: 'rollback';
@@ -208,14 +215,26 @@ function parseGameMove(input: CommandInput, kind: 'bet' | 'win'): Result<Bet | W
   if (!amount.ok) return amount;
   const currency = findCurrency(input.currency);
   if (!currency.ok) return currency;
-  return success({
-    kind,
-    ...mutation.value,
-    roundId: roundId.value,
-    gameId: gameId.value,
-    amount: amount.value,
-    currency: currency.value.code,
-  });
+  const move = { ...mutation.value, roundId: roundId.value, gameId: gameId.value, amount: amount.value, currency: currency.value.code };
+  if (kind === 'bet') return success({ kind, ...move });
+  const payoutLimits = parsePayoutLimits(input);
+  if (!payoutLimits.ok) return payoutLimits;
+  return success({ kind, ...move, payoutLimits: payoutLimits.value });
+}
+
+/** A provider's limits come from its configuration (`winMax`, `roundPayoutMax`), absent when it has none. */
+function parsePayoutLimits(input: CommandInput): Result<PayoutLimits> {
+  const winMax = optionalAmount(input.winMax, 'winMax');
+  if (!winMax.ok) return winMax;
+  const roundPayoutMax = optionalAmount(input.roundPayoutMax, 'roundPayoutMax');
+  if (!roundPayoutMax.ok) return roundPayoutMax;
+  return success({ winMax: winMax.value, roundPayoutMax: roundPayoutMax.value });
+}
+
+function optionalAmount(input: unknown, field: string): Result<bigint | null> {
+  if (input === undefined || input === null) return success(null);
+  const amount = parseAmount(input, { allowZero: true });
+  return amount.ok ? amount : failure('VALIDATION_ERROR', `${field}: ${amount.message}`);
 }
 
 function parseRollback(input: CommandInput): Result<Rollback> {

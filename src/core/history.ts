@@ -28,6 +28,7 @@ export function replayRound(transactions: readonly RoundTransaction[]): Round {
       }
       case 'win':
         round.settled = true;
+        round.paid += transaction.amount;
         break;
       default:
         break;

@@ -67,6 +67,8 @@ export interface Round {
    */
   bets: BetRecord[];
   settled: boolean;
+  /** What the round's wins have paid so far, as the provider sent them (a per-round payout limit reads it). */
+  paid: bigint;
 }
 
 export interface PlayerState {
@@ -99,7 +101,7 @@ export function newPlayerState(wallet: Wallet, historyComplete: boolean, bonuses
 }
 
 export function emptyRound(complete: boolean): Round {
-  return { complete, bets: [], settled: false };
+  return { complete, bets: [], settled: false, paid: 0n };
 }
 
 export function betOf(round: Round, transactionId: string): BetRecord | undefined {

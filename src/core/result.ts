@@ -21,7 +21,11 @@ export const domainErrorCodes = [
   'ALREADY_SETTLED',
   'INSUFFICIENT_FUNDS',
   'MAX_BET_EXCEEDED',
+  'AMOUNT_LIMIT_EXCEEDED',
+  'BALANCE_LIMIT_EXCEEDED',
+  'WIN_LIMIT_EXCEEDED',
   'UNAVAILABLE',
+  'INTERNAL_ERROR',
 ] as const;
 
 export type DomainErrorCode = (typeof domainErrorCodes)[number];

@@ -5,7 +5,7 @@ import { Effects } from './effects.js';
 import type { Entry } from './entry.js';
 import type { DomainEvent, RefusalEvent } from './events.js';
 import { refused, type Outcome, type Refused } from './outcome.js';
-import { newPlayerState, sameParameters, type PlayerState, type TransactionRecord } from './player.js';
+import { sameParameters, type PlayerState, type TransactionRecord } from './player.js';
 import { accepted } from './wallet/answers.js';
 import { bet } from './wallet/bet.js';
 import { cancelBonus } from './wallet/cancel-bonus.js';
@@ -13,12 +13,12 @@ import type { MachineContext, PartitionView } from './wallet/context.js';
 import { deposit } from './wallet/deposit.js';
 import { grantBonus } from './wallet/grant-bonus.js';
 import { optIn } from './wallet/opt-in.js';
+import { register } from './wallet/register.js';
 import { requestRecord } from './wallet/records.js';
 import { rollback } from './wallet/rollback.js';
+import { changeStatus } from './wallet/status-change.js';
 import { win } from './wallet/win.js';
 import { withdraw } from './wallet/withdrawal.js';
-
-export type { MachineContext, PartitionView } from './wallet/context.js';
 
 /**
  * What one command did: its answer, the ledger entries it appended, every event it made in
@@ -36,7 +36,10 @@ export interface Applied {
 
 /** The wallet state machine: applies one command to the partition's state, without I/O. */
 export function apply(view: PartitionView, command: Command, context: MachineContext): Applied {
-  if (command.kind === 'register') return register(view, command);
+  if (command.kind === 'register') {
+    const { outcome, created } = register(view, command);
+    return { outcome, entries: [], events: refusalsOf(command, outcome), changedPlayer: created, changedBonuses: [] };
+  }
   const player = view.player(command.playerId);
   if (player === undefined) return bare(command, refused('PLAYER_NOT_FOUND', `player ${command.playerId} not found`));
   const effects = new Effects(player);
@@ -60,9 +63,7 @@ function dispatch(view: PartitionView, player: PlayerState, command: Exclude<Com
       return accepted(player, null, false);
     case 'block':
     case 'unblock':
-      player.wallet.status = command.kind === 'block' ? 'blocked' : 'active';
-      effects.walletChanged = true;
-      return accepted(player, null, false);
+      return changeStatus(player, command, effects);
     case 'grant_bonus':
       return grantBonus(player, command, context, effects);
     case 'cancel_bonus':
@@ -72,21 +73,6 @@ function dispatch(view: PartitionView, player: PlayerState, command: Exclude<Com
     default:
       return applyMoney(view, player, command, context, effects);
   }
-}
-
-function register(view: PartitionView, command: RegisterPlayer): Applied {
-  const existing = view.player(command.playerId);
-  if (existing !== undefined) {
-    if (existing.wallet.currency.code !== command.currency.code) {
-      const message = `player ${command.playerId} exists with currency ${existing.wallet.currency.code}`;
-      return bare(command, refused('PLAYER_EXISTS', message));
-    }
-    return bare(command, accepted(existing, null, true));
-  }
-  const wallet = { playerId: command.playerId, currency: command.currency, cash: 0n, bonus: 0n, status: 'active' as const };
-  const player = newPlayerState(wallet, true);
-  view.addPlayer(player);
-  return { outcome: accepted(player, null, false), entries: [], events: [], changedPlayer: player, changedBonuses: [] };
 }
 
 function applyMoney(view: PartitionView, player: PlayerState, command: MoneyCommand, context: MachineContext, effects: Effects): Outcome {
@@ -131,8 +117,12 @@ function refusalOf(command: Command, outcome: Outcome): RefusalEvent | null {
 }
 
 function bare(command: Command, outcome: Outcome): Applied {
+  return { outcome, entries: [], events: refusalsOf(command, outcome), changedPlayer: null, changedBonuses: [] };
+}
+
+function refusalsOf(command: Command, outcome: Outcome): DomainEvent[] {
   const refusal = refusalOf(command, outcome);
-  return { outcome, entries: [], events: refusal === null ? [] : [refusal], changedPlayer: null, changedBonuses: [] };
+  return refusal === null ? [] : [refusal];
 }
 
 function isMoney(command: Command): command is MoneyCommand {

@@ -1,17 +1,20 @@
-import type { CommitSubscriber, CommittedBatch, FailedBatch, SubscriberFigures, Subscription } from './committed-batch.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { CommitSubscriber, CommittedBatch, FailedBatch, FaultedCommand, SubscriberFigures, Subscription } from './committed-batch.js';
 
-/** Notifications a subscriber may have waiting unless it names its own limit. */
-export const subscriberBufferMaxDefault = 1024;
-export const subscriberBufferMaxLimit = 1_000_000;
+/** Events a subscriber may have waiting unless it names its own limit (about 20 MB of them). */
+export const bufferedEventsMaxDefault = 65_536;
+export const bufferedEventsMaxLimit = 10_000_000;
+/** Failure notifications waiting per subscriber; past it they are dropped and counted too. */
+export const failuresBufferedMax = 1024;
 
-type Notification = { readonly kind: 'committed'; readonly batch: CommittedBatch } | { readonly kind: 'failed'; readonly batch: FailedBatch };
+type Failure = { readonly kind: 'failed'; readonly batch: FailedBatch } | { readonly kind: 'faulted'; readonly fault: FaultedCommand };
 
 /**
- * Fans each partition's committed (and failed) batches out to subscribers. A writer only
- * appends to bounded buffers: it never waits on a subscriber, and a slow one loses the newest
- * notifications past its buffer (counted in its figures) rather than holding memory without
- * limit or slowing a commit. Delivery starts in a microtask, so a synchronous handler has run
- * before the batch's callers continue.
+ * Fans each partition's committed batches, failed batches and faulted commands out to
+ * subscribers. A writer only appends to bounded buffers: it never waits on a subscriber, and a
+ * slow or stuck one loses the newest committed batches past its buffer (counted in its figures,
+ * and visible as a jump in `firstSequence`) rather than holding memory without limit or slowing
+ * a commit.
  */
 export class CommitObserver {
   private readonly queues = new Set<SubscriberQueue>();
@@ -35,11 +38,15 @@ export class CommitObserver {
   }
 
   committed(batch: CommittedBatch): void {
-    for (const queue of this.queues) queue.offer({ kind: 'committed', batch });
+    for (const queue of this.queues) queue.offerCommitted(batch);
   }
 
   failed(batch: FailedBatch): void {
-    for (const queue of this.queues) queue.offer({ kind: 'failed', batch });
+    for (const queue of this.queues) queue.offerFailure({ kind: 'failed', batch });
+  }
+
+  faulted(fault: FaultedCommand): void {
+    for (const queue of this.queues) queue.offerFailure({ kind: 'faulted', fault });
   }
 
   figures(): SubscriberFigures[] {
@@ -48,18 +55,20 @@ export class CommitObserver {
 }
 
 class SubscriberQueue {
-  private readonly waiting: Notification[] = [];
-  private readonly bufferMax: number;
+  private readonly batches: CommittedBatch[] = [];
+  private readonly failures: Failure[] = [];
+  private readonly bufferedEventsMax: number;
+  private bufferedEvents = 0;
   private delivering = false;
   private closed = false;
   private delivered = 0;
   private dropped = 0;
-  private failures = 0;
+  private failedCalls = 0;
 
   constructor(private readonly subscriber: CommitSubscriber) {
-    this.bufferMax = subscriber.bufferMax ?? subscriberBufferMaxDefault;
-    if (!Number.isInteger(this.bufferMax) || this.bufferMax < 1 || this.bufferMax > subscriberBufferMaxLimit) {
-      throw new Error(`subscriber ${subscriber.name}: bufferMax must be an integer from 1 to ${subscriberBufferMaxLimit}`);
+    this.bufferedEventsMax = subscriber.bufferedEventsMax ?? bufferedEventsMaxDefault;
+    if (!Number.isInteger(this.bufferedEventsMax) || this.bufferedEventsMax < 1 || this.bufferedEventsMax > bufferedEventsMaxLimit) {
+      throw new Error(`subscriber ${subscriber.name}: bufferedEventsMax must be an integer from 1 to ${bufferedEventsMaxLimit}`);
     }
   }
 
@@ -67,48 +76,94 @@ class SubscriberQueue {
     return this.subscriber.committed !== undefined;
   }
 
-  offer(notification: Notification): void {
-    if (this.closed || this.handlerOf(notification) === undefined) return;
-    if (this.waiting.length >= this.bufferMax) {
+  offerCommitted(batch: CommittedBatch): void {
+    if (this.closed || this.subscriber.committed === undefined) return;
+    const weight = weightOf(batch);
+    if (this.batches.length > 0 && this.bufferedEvents + weight > this.bufferedEventsMax) {
       this.dropped += 1;
       return;
     }
-    this.waiting.push(notification);
-    if (!this.delivering) {
-      this.delivering = true;
-      queueMicrotask(() => void this.deliver());
+    this.batches.push(batch);
+    this.bufferedEvents += weight;
+    this.startDelivery();
+  }
+
+  offerFailure(failure: Failure): void {
+    if (this.closed || this.handlerOf(failure) === undefined) return;
+    if (this.failures.length >= failuresBufferedMax) {
+      this.dropped += 1;
+      return;
     }
+    this.failures.push(failure);
+    this.startDelivery();
   }
 
   close(): void {
     this.closed = true;
-    this.waiting.length = 0;
+    this.batches.length = 0;
+    this.failures.length = 0;
+    this.bufferedEvents = 0;
   }
 
   figures(): SubscriberFigures {
-    return { name: this.subscriber.name, delivered: this.delivered, dropped: this.dropped, failed: this.failures, buffered: this.waiting.length };
+    return {
+      name: this.subscriber.name,
+      delivered: this.delivered,
+      dropped: this.dropped,
+      failed: this.failedCalls,
+      buffered: this.batches.length + this.failures.length,
+      bufferedEvents: this.bufferedEvents,
+    };
+  }
+
+  private startDelivery(): void {
+    if (this.delivering) return;
+    this.delivering = true;
+    // Failures start in a microtask, so a synchronous handler has seen them before the batch's
+    // callers continue; committed batches wait for the next turn, after the writer's own work.
+    queueMicrotask(() => void this.deliver());
   }
 
   private async deliver(): Promise<void> {
-    for (let next = this.waiting.shift(); next !== undefined; next = this.waiting.shift()) {
-      try {
-        const pending = this.call(next);
-        // A synchronous handler is not awaited: its next notification needs no extra turn.
-        if (pending !== undefined) await pending;
-        this.delivered += 1;
-      } catch {
-        this.failures += 1;
+    for (;;) {
+      const failure = this.failures.shift();
+      if (failure !== undefined) {
+        await this.call(() => this.callFailure(failure));
+        continue;
       }
+      if (this.batches.length === 0) break;
+      await nextTurn();
+      // A failure that arrived meanwhile goes first.
+      const batch = this.failures.length > 0 ? undefined : this.batches.shift();
+      if (batch === undefined) continue;
+      this.bufferedEvents -= weightOf(batch);
+      await this.call(() => this.subscriber.committed?.(batch));
     }
+    // No await between the last look and this: nothing offered meanwhile is left unscheduled.
     this.delivering = false;
   }
 
-  private call(notification: Notification): void | Promise<void> {
-    if (notification.kind === 'committed') return this.subscriber.committed?.(notification.batch);
-    return this.subscriber.failed?.(notification.batch);
+  /** Runs one handler call; a synchronous handler is not awaited, a throw or rejection is counted. */
+  private async call(handler: () => void | Promise<void>): Promise<void> {
+    try {
+      const pending = handler();
+      if (pending !== undefined) await pending;
+      this.delivered += 1;
+    } catch {
+      this.failedCalls += 1;
+    }
   }
 
-  private handlerOf(notification: Notification): unknown {
-    return notification.kind === 'committed' ? this.subscriber.committed : this.subscriber.failed;
+  private callFailure(failure: Failure): void | Promise<void> {
+    return failure.kind === 'failed' ? this.subscriber.failed?.(failure.batch) : this.subscriber.faulted?.(failure.fault);
   }
+
+  private handlerOf(failure: Failure): unknown {
+    return failure.kind === 'failed' ? this.subscriber.failed : this.subscriber.faulted;
+  }
+}
+
+/** What a batch costs a buffer: its events, and one for the batch itself (its balances are as many as its players). */
+function weightOf(batch: CommittedBatch): number {
+  return batch.events.length + batch.balances.length + 1;
 }

@@ -4,7 +4,8 @@ import { partitionOf } from '../core/partitioning.js';
 import type { LedgerStore } from '../store/ledger-store.js';
 import { CommitObserver } from './commit-observer.js';
 import type { CommitSubscriber, Subscription } from './committed-batch.js';
-import { checkLimits, type EngineSettings } from './limits.js';
+import { parseAuditStamp, type AuditStamp } from './audit-stamp.js';
+import { checkSettings, type EngineSettings } from './limits.js';
 import { PartitionWriter, type WriterHooks } from './partition-writer.js';
 
 export interface EngineHooks extends WriterHooks {
@@ -26,7 +27,7 @@ export class Engine {
   ) {}
 
   static async start(store: LedgerStore, settings: EngineSettings, nodeId: string, hooks: EngineHooks): Promise<Engine> {
-    checkLimits(settings);
+    checkSettings(settings);
     await store.checkPartitionCount(settings.partitionCount);
     const observer = new CommitObserver();
     for (const subscriber of hooks.subscribers ?? []) observer.subscribe(subscriber);
@@ -36,18 +37,23 @@ export class Engine {
     return new Engine(writers, settings, observer);
   }
 
-  /** Validates loose input, then executes it. Invalid input is refused before it reaches a partition. */
+  /**
+   * Validates loose input, then executes it. Invalid input is refused before it reaches a
+   * partition. An `audit` field (an operator call's stamp) is written with the change it makes.
+   */
   execute(input: CommandInput): Promise<Outcome> {
     const command = parseCommand(input);
     if (!command.ok) return Promise.resolve(refused(command.code, command.message));
-    return this.submit(command.value);
+    const audit = parseAuditStamp(input.audit);
+    if (!audit.ok) return Promise.resolve(refused(audit.code, audit.message));
+    return this.submit(command.value, audit.value);
   }
 
-  submit(command: Command): Promise<Outcome> {
+  submit(command: Command, audit: AuditStamp | null = null): Promise<Outcome> {
     if (!this.accepting) return Promise.resolve(refused('UNAVAILABLE', 'Croupier is shutting down'));
     const writer = this.writers[partitionOf(command.playerId, this.settings.partitionCount)];
     if (writer === undefined) throw new Error('invariant violated: every partition has a writer');
-    return writer.submit(command);
+    return writer.submit(command, audit);
   }
 
   /** Committed batches, in sequence order per partition, from now on (docs/architecture.md §7). */

@@ -1,4 +1,5 @@
 import type { FundsOrder } from '../core/funds-order.js';
+import { moneyLimitsProblem, type MoneyLimitTable } from '../core/money-limits.js';
 
 /** Every queue, batch and cache of the engine has a named maximum. */
 export interface EngineLimits {
@@ -24,6 +25,8 @@ export interface EngineLimits {
 
 export interface EngineSettings extends EngineLimits {
   readonly fundsOrder: FundsOrder;
+  /** Per-currency maxima of one transaction and of a balance (CROUPIER_TRANSACTION_MAX, CROUPIER_BALANCE_MAX); others have their defaults. */
+  readonly moneyLimits: MoneyLimitTable;
 }
 
 /**
@@ -42,10 +45,17 @@ export const defaultEngineSettings: EngineSettings = {
   // heap at most, within Node's default 4 GB limit.
   historyCachedMax: 250_000,
   fundsOrder: 'bonus_first',
+  moneyLimits: new Map(),
 };
 
 /** PGlite is one connection in this process: one partition with big batches serves it best. */
 export const embeddedEngineDefaults: Partial<EngineSettings> = { partitionCount: 1, batchSizeMax: 4096, queueLengthMax: 40_000 };
+
+export function checkSettings(settings: EngineSettings): void {
+  checkLimits(settings);
+  const problem = moneyLimitsProblem(settings.moneyLimits);
+  if (problem !== null) throw new Error(`invalid money limits: ${problem}`);
+}
 
 export function checkLimits(limits: EngineLimits): void {
   const checks: [boolean, string][] = [

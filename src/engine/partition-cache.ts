@@ -3,7 +3,7 @@ import { replayRound } from '../core/history.js';
 import { currencies } from '../core/money.js';
 import { newPlayerState, roundKey, transactionKey, type PlayerState, type TransactionRecord } from '../core/player.js';
 import { assert } from '../core/result.js';
-import type { PartitionView } from '../core/wallet-machine.js';
+import type { PartitionView } from '../core/wallet/context.js';
 import type { StoredTransaction, StoredWallet } from '../store/ledger-store.js';
 import type { EngineLimits } from './limits.js';
 

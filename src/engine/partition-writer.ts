@@ -1,23 +1,22 @@
 import { nextTick } from 'node:process';
 import type { Command } from '../core/commands.js';
-import { isBonusEvent, type RefusalEvent } from '../core/events.js';
 import { roundKey, transactionKey } from '../core/player.js';
 import { refused, type Outcome } from '../core/outcome.js';
-import { apply } from '../core/wallet-machine.js';
-import type { LedgerEntry, OutboxEvent, PartitionLease, WalletWrite } from '../store/batch.js';
-import { FencedError, isTransactionIdConflict, ledgerId, type LedgerStore, type RoundLookup, type TransactionLookup } from '../store/ledger-store.js';
+import type { MachineContext } from '../core/wallet/context.js';
+import type { PartitionLease, WalletWrite } from '../store/batch.js';
+import { FencedError, isTransactionIdConflict, type LedgerStore, type RoundLookup, type TransactionLookup } from '../store/ledger-store.js';
 import { emptyCatalogue, type Catalogue } from '../core/bonus/campaign.js';
-import type { BonusGrant } from '../core/bonus/grant.js';
+import type { AuditStamp } from './audit-stamp.js';
+import { applyBatch, auditRows, storedParts, type AppliedBatch, type BatchCommand } from './batch-application.js';
 import type { CommitObserver } from './commit-observer.js';
-import type { SequencedEvent } from './committed-batch.js';
+import type { PlayerBalance } from './committed-batch.js';
 import type { EngineSettings } from './limits.js';
 import { PartitionCache } from './partition-cache.js';
 
 /** Transaction ids to read from the store before applying a batch (keys of `transactionKey`). */
 type LookUp = ReadonlySet<string> | 'all';
 
-interface Pending {
-  readonly command: Command;
+interface Pending extends BatchCommand {
   readonly resolve: (outcome: Outcome) => void;
 }
 
@@ -68,13 +67,13 @@ export class PartitionWriter {
     return this.state === 'fenced';
   }
 
-  submit(command: Command): Promise<Outcome> {
+  submit(command: Command, audit: AuditStamp | null = null): Promise<Outcome> {
     if (this.state !== 'running') return Promise.resolve(refused('UNAVAILABLE', `partition ${this.partition} is not accepting commands`));
     if (this.queue.length >= this.settings.queueLengthMax) {
       return Promise.resolve(refused('UNAVAILABLE', `partition ${this.partition} is overloaded; retry later`));
     }
     return new Promise((resolve) => {
-      this.queue.push({ command, resolve });
+      this.queue.push({ command, audit, resolve });
       if (this.queue.length === 1 || this.queue.length >= this.settings.batchSizeMax) this.signal();
     });
   }
@@ -184,36 +183,51 @@ export class PartitionWriter {
    *   as a duplicate, not refused);
    * - an id accepted as new may be taken in the store (an old replay, or the same id sent for
    *   another player): the commit then fails on the unique constraint and every id is read.
-   * The set of ids read only grows, so this ends within the batch size.
+   * A command whose application throws (a bug) is set aside: the batch is applied again without
+   * it, and it alone is refused INTERNAL_ERROR. The sets of ids read and of commands set aside
+   * only grow, so this ends within twice the batch size.
    */
   private async applyAndCommit(batch: readonly Pending[], touched: ReadonlySet<string>): Promise<Outcome[]> {
     let lookUp = new Set<string>() as LookUp;
+    const faulted = new Set<number>();
     for (;;) {
       try {
-        const attempted = await this.attempt(batch, lookUp);
-        if (!(attempted instanceof Set)) return attempted;
-        const uncertain = attempted;
-        if (lookUp === 'all') throw new Error('invariant violated: a refusal is uncertain after every id was read');
-        lookUp = new Set([...lookUp, ...uncertain]);
+        const attempted = await this.attempt(batch, lookUp, faulted);
+        if (Array.isArray(attempted)) return attempted;
+        if (attempted.kind === 'faulted') {
+          faulted.add(attempted.index);
+          this.reportFault(batch, attempted.index, attempted.error);
+        } else {
+          if (lookUp === 'all') throw new Error('invariant violated: a refusal is uncertain after every id was read');
+          lookUp = new Set([...lookUp, ...attempted.ids]);
+        }
       } catch (error) {
         if (!isTransactionIdConflict(error) || lookUp === 'all') throw error;
         lookUp = 'all';
       }
+      // What the failed attempt changed in memory is dropped: its players reload from the store.
       this.cache.forget(touched);
     }
   }
 
+  private reportFault(batch: readonly Pending[], index: number, error: unknown): void {
+    const command = batch[index]?.command;
+    if (command === undefined) throw new Error('invariant violated: a faulted command is in its batch');
+    this.observer.faulted({ partition: this.partition, playerId: command.playerId, commandKind: command.kind, error });
+  }
+
   /**
    * Applies and commits the batch, returning each command's outcome; or, when a refusal rests on
-   * an unverified id, returns those ids uncommitted.
+   * an unverified id or a command threw, says so without committing.
    */
-  private async attempt(batch: readonly Pending[], lookUp: LookUp): Promise<Outcome[] | Set<string>> {
+  private async attempt(batch: readonly Pending[], lookUp: LookUp, faulted: ReadonlySet<number>): Promise<Outcome[] | Exclude<ReturnType<typeof applyBatch>, AppliedBatch>> {
     // Awaited only when something must be loaded first.
     const loading = this.prefetch(batch, lookUp);
     if (loading !== null) await loading;
     const now = this.hooks.now();
-    const applied = this.applyBatch(batch, now.getTime());
-    if (applied.uncertain.size > 0) return applied.uncertain;
+    const firstSequence = this.nextLedgerSeq;
+    const applied = applyBatch(this.cache, batch, this.machineContext(now.getTime()), firstSequence, faulted);
+    if (applied.kind !== 'applied') return applied;
     const { outcomes, events, changed, bonuses, nextSequence } = applied;
     const wallets = [...changed].map((playerId) => this.walletWrite(playerId));
     const newBonuses = [...bonuses].filter((grant) => !this.cache.isStored(grant));
@@ -226,6 +240,7 @@ export class PartitionWriter {
       ...storedParts(this.partition, events),
       newBonuses,
       changedBonuses,
+      audits: auditRows(batch, outcomes),
       committedAt: now,
     });
     const commitMs = performance.now() - started;
@@ -235,37 +250,14 @@ export class PartitionWriter {
     this.cache.grantsStored([...newBonuses, ...changedBonuses]);
     for (const { command } of batch) this.cache.touch(command.playerId);
     if (this.observer.wantsCommitted) {
-      this.observer.committed({ partition: this.partition, events, balances: wallets, commandCount: batch.length, commitMs, committedAt: now });
+      const balances = wallets.map(balanceOf);
+      this.observer.committed({ partition: this.partition, firstSequence, nextSequence, events, balances, commandCount: batch.length, commitMs, committedAt: now });
     }
     return outcomes;
   }
 
-  /**
-   * Applies every command of the batch to the cached state and numbers its events from the
-   * partition's one sequence (a transaction's ledger id and a bonus event's outbox id are made
-   * from that number). Ids whose refusal the cache cannot vouch for are returned as uncertain.
-   */
-  private applyBatch(batch: readonly Pending[], now: number): AppliedBatch {
-    const context = { now, fundsOrder: this.settings.fundsOrder, catalogue: this.hooks.catalogue ?? emptyCatalogue };
-    const outcomes: Outcome[] = [];
-    const sequenced: SequencedEvent[] = [];
-    const changed = new Set<string>();
-    const bonuses = new Set<BonusGrant>();
-    const uncertain = new Set<string>();
-    let sequence = this.nextLedgerSeq;
-    for (const { command } of batch) {
-      const applied = apply(this.cache, command, context);
-      outcomes.push(applied.outcome);
-      for (const event of applied.events) {
-        sequenced.push({ sequence: sequence++, event });
-        if (event.type !== 'transaction.refused') continue;
-        const key = transactionKey(event.command.source, event.command.transactionId);
-        if (!this.cache.vouchesFor(command.playerId, key)) uncertain.add(key);
-      }
-      for (const grant of applied.changedBonuses) bonuses.add(grant);
-      if (applied.changedPlayer !== null) changed.add(applied.changedPlayer.wallet.playerId);
-    }
-    return { outcomes, events: latestProgressOnly(sequenced), changed, bonuses, uncertain, nextSequence: sequence };
+  private machineContext(now: number): MachineContext {
+    return { now, fundsOrder: this.settings.fundsOrder, catalogue: this.hooks.catalogue ?? emptyCatalogue, moneyLimits: this.settings.moneyLimits };
   }
 
   private walletWrite(playerId: string): WalletWrite {
@@ -323,48 +315,9 @@ export class PartitionWriter {
   }
 }
 
-interface AppliedBatch {
-  readonly outcomes: Outcome[];
-  readonly events: SequencedEvent[];
-  readonly changed: ReadonlySet<string>;
-  readonly bonuses: ReadonlySet<BonusGrant>;
-  readonly uncertain: Set<string>;
-  /** The partition's next sequence once this batch commits. */
-  readonly nextSequence: bigint;
-}
-
-/** Sorts a batch's events into the rows that store them: ledger entries, refusals, outbox. */
-function storedParts(partition: number, events: readonly SequencedEvent[]): { entries: LedgerEntry[]; refusals: RefusalEvent[]; events: OutboxEvent[] } {
-  const entries: LedgerEntry[] = [];
-  const refusals: RefusalEvent[] = [];
-  const outbox: OutboxEvent[] = [];
-  for (const { sequence, event } of events) {
-    if (event.type === 'transaction.refused') refusals.push(event);
-    else if (isBonusEvent(event)) outbox.push({ eventId: ledgerId(partition, sequence), event });
-    else entries.push({ ledgerId: ledgerId(partition, sequence), entry: event.entry });
-  }
-  return { entries, refusals, events: outbox };
-}
-
-/**
- * Within a batch, only the latest `wagering.progressed` of each bonus is kept: it carries the
- * progress after every bet before it, and a bet-by-bet stream of them would outgrow the bets.
- * (A dropped event leaves a gap in the partition's sequence.)
- */
-function latestProgressOnly(events: readonly SequencedEvent[]): SequencedEvent[] {
-  const seen = new Set<string>();
-  const kept: SequencedEvent[] = [];
-  for (let index = events.length - 1; index >= 0; index -= 1) {
-    const item = events[index] as SequencedEvent;
-    const { event } = item;
-    if (event.type === 'wagering.progressed') {
-      const key = `${event.playerId}/${event.grantId}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-    }
-    kept.push(item);
-  }
-  return kept.reverse();
+/** A copy for subscribers: the writer's own rows change with later batches. */
+function balanceOf(wallet: WalletWrite): PlayerBalance {
+  return { playerId: wallet.playerId, currency: wallet.currency, status: wallet.status, cash: wallet.cash, bonus: wallet.bonus };
 }
 
 /** Resolves a batch's callers; the writer decides when. */

@@ -9,11 +9,13 @@ export interface Batch {
   readonly nextLedgerSeq: bigint;
   readonly wallets: readonly WalletWrite[];
   readonly entries: readonly LedgerEntry[];
-  readonly refusals: readonly RefusalEvent[];
+  readonly refusals: readonly NumberedRefusal[];
   /** Grants created in this batch (inserted with their terms) and grants that changed (updated). */
   readonly newBonuses: readonly BonusGrant[];
   readonly changedBonuses: readonly BonusGrant[];
   readonly events: readonly OutboxEvent[];
+  /** Operator audit rows of the commands that changed something, written with the change. */
+  readonly audits: readonly AuditRow[];
   readonly committedAt: Date;
 }
 
@@ -44,4 +46,20 @@ export interface OutboxEvent {
 export interface LedgerEntry {
   readonly ledgerId: bigint;
   readonly entry: Entry;
+}
+
+/** A refused money command and its number from the partition's sequence (kept with the refusal). */
+export interface NumberedRefusal {
+  readonly ledgerId: bigint;
+  readonly refusal: RefusalEvent;
+}
+
+/** One row of the operator audit trail (src/store/migrations/006_audit_log.sql). */
+export interface AuditRow {
+  readonly actor: string;
+  readonly requestId: string | null;
+  readonly action: string;
+  readonly target: string | null;
+  /** JSON text: what the call changed. */
+  readonly change: string;
 }

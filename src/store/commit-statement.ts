@@ -2,10 +2,9 @@ import type { Campaign } from '../core/bonus/campaign.js';
 import type { BonusGrant } from '../core/bonus/grant.js';
 import type { HouseAccount } from '../core/ledger.js';
 import type { Entry } from '../core/entry.js';
-import type { RefusalEvent } from '../core/events.js';
 import { integerArray, textArray } from './array-literal.js';
 import { termsToJson } from './campaign-json.js';
-import type { Batch, OutboxEvent, WalletWrite } from './batch.js';
+import type { AuditRow, Batch, NumberedRefusal, OutboxEvent, WalletWrite } from './batch.js';
 import { commitRefusals, type CommitRefusal } from './store-errors.js';
 
 /**
@@ -239,16 +238,17 @@ const createdTransactions = insertPart<TransactionWrite>({
   constants: [['created_at', commitTime]],
 });
 
-const createdRefusals = insertPart<RefusalEvent>({
+const createdRefusals = insertPart<NumberedRefusal>({
   name: 'created_refusals',
   table: 'refusals',
   rows: (batch) => batch.refusals,
   columns: [
-    { name: 'source', type: 'text', value: (refusal) => refusal.command.source },
-    { name: 'transaction_id', type: 'text', value: (refusal) => refusal.command.transactionId },
-    { name: 'player_id', type: 'text', value: (refusal) => refusal.command.playerId },
-    { name: 'kind', type: 'text', value: (refusal) => refusal.command.kind },
-    { name: 'code', type: 'text', value: (refusal) => refusal.code },
+    { name: 'ledger_id', type: 'bigint', value: (row) => row.ledgerId },
+    { name: 'source', type: 'text', value: (row) => row.refusal.command.source },
+    { name: 'transaction_id', type: 'text', value: (row) => row.refusal.command.transactionId },
+    { name: 'player_id', type: 'text', value: (row) => row.refusal.command.playerId },
+    { name: 'kind', type: 'text', value: (row) => row.refusal.command.kind },
+    { name: 'code', type: 'text', value: (row) => row.refusal.code },
   ],
   constants: [['created_at', commitTime]],
 });
@@ -313,7 +313,21 @@ const createdEvents = insertPart<OutboxEvent>({
   constants: [['created_at', commitTime]],
 });
 
-const parts: readonly Part[] = [fence, createdPlayers, updatedPlayers, createdTransactions, createdRefusals, createdGrants, updatedGrants, createdEvents];
+const createdAudits = insertPart<AuditRow>({
+  name: 'created_audits',
+  table: 'audit_log',
+  rows: (batch) => batch.audits,
+  columns: [
+    { name: 'actor', type: 'text', value: (row) => row.actor },
+    { name: 'request_id', type: 'text', value: (row) => row.requestId },
+    { name: 'action', type: 'text', value: (row) => row.action },
+    { name: 'target', type: 'text', value: (row) => row.target },
+    { name: 'change', type: 'text', value: (row) => row.change, write: (unnested) => `${unnested}::jsonb` },
+  ],
+  constants: [['at', commitTime]],
+});
+
+const parts: readonly Part[] = [fence, createdPlayers, updatedPlayers, createdTransactions, createdRefusals, createdGrants, updatedGrants, createdEvents, createdAudits];
 
 /** Statement texts by shape (a bit per part), built on first use. */
 const texts = new Map<number, string>();

@@ -20,10 +20,13 @@ import type { SqlClient } from '../../src/store/sql-client.js';
 const now = () => new Date('2026-11-21T12:00:00Z');
 
 function batch(partition: number, commandCount: number): CommittedBatch {
-  return { partition, events: [], balances: [], commandCount, commitMs: 1, committedAt: now() };
+  return { partition, firstSequence: 0n, nextSequence: 0n, events: [], balances: [], commandCount, commitMs: 1, committedAt: now() };
 }
 
-const settle = () => new Promise((resolve) => setImmediate(resolve));
+/** Lets the observer deliver: it hands a subscriber one committed batch per turn of the event loop. */
+async function settle(turns = 30): Promise<void> {
+  for (let turn = 0; turn < turns; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+}
 
 describe('CommitObserver', () => {
   it('hands every subscriber each batch in the order committed', async () => {
@@ -58,22 +61,55 @@ describe('CommitObserver', () => {
 
   it('holds at most bufferMax notifications for a subscriber that does not finish, dropping and counting the rest', async () => {
     const observer = new CommitObserver();
-    const stuck = observer.subscribe({ name: 'stuck', bufferMax: 2, committed: () => new Promise<void>(() => undefined) });
+    const stuck = observer.subscribe({ name: 'stuck', bufferedEventsMax: 2, committed: () => new Promise<void>(() => undefined) });
     observer.committed(batch(0, 1));
     await settle();
     for (let size = 2; size <= 10; size += 1) observer.committed(batch(0, size));
     await settle();
     // The first is in the handler for good, two wait, seven were dropped.
-    expect(stuck.figures()).toEqual({ name: 'stuck', delivered: 0, dropped: 7, failed: 0, buffered: 2 });
+    expect(stuck.figures()).toEqual({ name: 'stuck', delivered: 0, dropped: 7, failed: 0, buffered: 2, bufferedEvents: 2 });
     stuck.unsubscribe();
     observer.committed(batch(0, 11));
     expect(stuck.figures().buffered).toBe(0);
   });
 
+  it('bounds the buffer by events, letting a batch bigger than the buffer into an empty one only', async () => {
+    const observer = new CommitObserver();
+    const stuck = observer.subscribe({ name: 'stuck', bufferedEventsMax: 10, committed: () => new Promise<void>(() => undefined) });
+    const withEvents = (count: number): CommittedBatch => ({
+      ...batch(0, 1),
+      events: Array.from({ length: count }, (_, index) => ({ sequence: BigInt(index), event: { type: 'bonus.opted_in', playerId: 'p', campaignId: 'c' } as const })),
+    });
+    observer.committed(withEvents(1));
+    await settle();
+    observer.committed(withEvents(30));
+    observer.committed(withEvents(1));
+    expect(stuck.figures()).toMatchObject({ buffered: 1, bufferedEvents: 31, dropped: 1 });
+  });
+
+  it('hands failures to a subscriber ahead of the committed batches it has waiting', async () => {
+    const observer = new CommitObserver();
+    const seen: string[] = [];
+    observer.subscribe({
+      name: 'both',
+      committed: (committed) => void seen.push(`committed ${committed.commandCount}`),
+      failed: (failed) => void seen.push(`failed ${failed.commandCount}`),
+      faulted: (fault) => void seen.push(`faulted ${fault.playerId}`),
+    });
+    observer.committed(batch(0, 1));
+    observer.committed(batch(0, 2));
+    observer.failed({ partition: 0, commandCount: 3, error: new Error('lost') });
+    observer.faulted({ partition: 0, playerId: 'p9', commandKind: 'bet', error: new Error('bug') });
+    await settle(1);
+    expect(seen).toEqual(['failed 3', 'faulted p9']);
+    await settle();
+    expect(seen).toEqual(['failed 3', 'faulted p9', 'committed 1', 'committed 2']);
+  });
+
   it('refuses a buffer limit that is not a positive integer within bounds', () => {
     const observer = new CommitObserver();
-    expect(() => observer.subscribe({ name: 'zero', bufferMax: 0, committed: () => undefined })).toThrow(/bufferMax/);
-    expect(() => observer.subscribe({ name: 'huge', bufferMax: 10 ** 9, committed: () => undefined })).toThrow(/bufferMax/);
+    expect(() => observer.subscribe({ name: 'zero', bufferedEventsMax: 0, committed: () => undefined })).toThrow(/bufferedEventsMax/);
+    expect(() => observer.subscribe({ name: 'huge', bufferedEventsMax: 10 ** 9, committed: () => undefined })).toThrow(/bufferedEventsMax/);
   });
 });
 
@@ -98,7 +134,7 @@ describe('the engine delivers committed batches through the observer', () => {
     const running = await start([
       { name: 'recorder', committed: (committed) => void batches.push(committed) },
       { name: 'thrower', committed: () => { throw new Error('a broken subscriber'); } },
-      { name: 'stuck', bufferMax: 1, committed: () => new Promise<void>(() => undefined) },
+      { name: 'stuck', bufferedEventsMax: 1, committed: () => new Promise<void>(() => undefined) },
     ]);
     const players = ['p1', 'p2', 'p3', 'p4'];
     for (const playerId of players) await running.execute({ kind: 'register', playerId, currency: 'EUR' });
@@ -108,15 +144,22 @@ describe('the engine delivers committed batches through the observer', () => {
       ),
     );
     expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
+    const stuck = running.subscribe({ name: 'stuck-later', bufferedEventsMax: 1, committed: () => new Promise<void>(() => undefined) });
     const refused = await running.execute({ kind: 'withdrawal', source: 'operator', transactionId: 'too-much', playerId: 'p1', amount: '1000000' });
     expect(refused).toMatchObject({ ok: false, code: 'INSUFFICIENT_FUNDS' });
     await settle();
 
     expect(batches.reduce((sum, committed) => sum + committed.commandCount, 0)).toBe(players.length * 26 + 1);
     for (const partition of [0, 1]) {
-      const sequences = batches.filter((committed) => committed.partition === partition).flatMap((committed) => committed.events.map((event) => event.sequence));
+      const ofPartition = batches.filter((committed) => committed.partition === partition);
+      const sequences = ofPartition.flatMap((committed) => committed.events.map((event) => event.sequence));
       expect(sequences).toEqual([...sequences].sort((left, right) => (left < right ? -1 : 1)));
       expect(new Set(sequences).size).toBe(sequences.length);
+      // Each batch starts where the one before it ended, and holds its own numbers.
+      ofPartition.forEach((committed, index) => {
+        if (index > 0) expect(committed.firstSequence).toBe(ofPartition[index - 1]?.nextSequence);
+        for (const { sequence } of committed.events) expect(sequence >= committed.firstSequence && sequence < committed.nextSequence).toBe(true);
+      });
     }
     const told = batches.flatMap((committed) =>
       committed.events
@@ -126,6 +169,10 @@ describe('the engine delivers committed batches through the observer', () => {
     const stored = await sql!.query<{ transaction_id: string; ledger_id: string }>(`SELECT transaction_id, ledger_id::text FROM transactions WHERE kind = 'deposit'`);
     expect(new Map(told)).toEqual(new Map(stored.map((row) => [row.transaction_id, row.ledger_id])));
     expect(batches.flatMap((committed) => committed.events).filter((item) => item.event.type === 'transaction.refused')).toHaveLength(1);
+    const refusalNumbers = await sql!.query<{ ledger_id: string }>(`SELECT ledger_id::text FROM refusals`);
+    const refusal = batches.flatMap((committed) => committed.events.filter((item) => item.event.type === 'transaction.refused').map((item) => ledgerId(committed.partition, item.sequence)));
+    expect(refusalNumbers.map((row) => row.ledger_id)).toEqual(refusal.map(String));
+    expect(stuck.figures().delivered).toBe(0);
     const lastBalance = batches.flatMap((committed) => committed.balances).filter((balance) => balance.playerId === 'p2').at(-1);
     expect(lastBalance).toMatchObject({ playerId: 'p2', currency: 'EUR', status: 'active', cash: 250n, bonus: 0n });
   });

@@ -12,7 +12,7 @@ import { apply } from '../../src/core/wallet-machine.js';
 import { defaultEngineSettings } from '../../src/engine/limits.js';
 import { PartitionCache } from '../../src/engine/partition-cache.js';
 
-const context = { now: Date.parse('2026-11-21T12:00:00Z'), fundsOrder: 'cash_first' as const, catalogue: emptyCatalogue };
+const context = { now: Date.parse('2026-11-21T12:00:00Z'), fundsOrder: 'cash_first' as const, catalogue: emptyCatalogue, moneyLimits: new Map() };
 const eur: Currency = currencies.get('EUR') ?? fail('EUR is a known currency');
 
 function fail(message: string): never {

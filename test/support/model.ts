@@ -2,11 +2,13 @@ import type { Command, CommandInput } from '../../src/core/commands.js';
 import { parseCommand } from '../../src/core/commands.js';
 import type { Outcome } from '../../src/core/outcome.js';
 import type { FundsOrder } from '../../src/core/funds-order.js';
+import type { MoneyLimitTable } from '../../src/core/money-limits.js';
 import { transactionKey, type PlayerState, type TransactionRecord } from '../../src/core/player.js';
 import type { Catalogue } from '../../src/core/bonus/campaign.js';
 import type { Entry } from '../../src/core/entry.js';
 import { isBonusEvent, type BonusEvent, type DomainEvent } from '../../src/core/events.js';
-import { apply, type PartitionView } from '../../src/core/wallet-machine.js';
+import type { PartitionView } from '../../src/core/wallet/context.js';
+import { apply } from '../../src/core/wallet-machine.js';
 import { TestCatalogue, testNow } from './catalogue.js';
 
 /**
@@ -27,6 +29,7 @@ export class Model implements PartitionView {
   constructor(
     private readonly fundsOrder: FundsOrder = 'bonus_first',
     private readonly catalogue: Catalogue = new TestCatalogue(),
+    private readonly moneyLimits: MoneyLimitTable = new Map(),
   ) {}
 
   player(playerId: string): PlayerState | undefined {
@@ -48,7 +51,7 @@ export class Model implements PartitionView {
   }
 
   run(command: Command): { outcome: Outcome; entries: readonly Entry[]; events: readonly BonusEvent[] } {
-    const applied = apply(this, command, { fundsOrder: this.fundsOrder, now: this.now, catalogue: this.catalogue });
+    const applied = apply(this, command, { fundsOrder: this.fundsOrder, now: this.now, catalogue: this.catalogue, moneyLimits: this.moneyLimits });
     for (const entry of applied.entries) {
       this.transactions.set(transactionKey(entry.record.source, entry.record.transactionId), entry.record);
       this.entries.push(entry);

@@ -52,9 +52,14 @@ export const emptyCatalogue: Catalogue = {
   gameCategory: () => undefined,
 };
 
-/** `floor(amount × contribution% / 100)`; an unknown game or category counts at the default percent. */
+/**
+ * `floor(amount × contribution% / 100)`; an unknown game or category counts at the default
+ * percent. Categories are the operator's own strings: only the contributions' own keys count,
+ * never what an object inherits (`constructor`, `__proto__`, `toString`).
+ */
 export function contributionOf(campaign: Campaign, category: string | undefined, amount: bigint): bigint {
-  const percent = category === undefined ? campaign.defaultContribution : (campaign.contributions[category] ?? campaign.defaultContribution);
+  const known = category !== undefined && Object.hasOwn(campaign.contributions, category);
+  const percent = known ? (campaign.contributions[category] ?? campaign.defaultContribution) : campaign.defaultContribution;
   return (amount * BigInt(percent)) / 100n;
 }
 

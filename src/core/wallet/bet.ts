@@ -9,12 +9,15 @@ import { addBet, roundKey, type PlayerState, type TransactionRecord } from '../p
 import { assert } from '../result.js';
 import { accepted, blocked, insufficient } from './answers.js';
 import type { MachineContext } from './context.js';
+import { aboveTransactionMax } from './limit-checks.js';
 import { entry } from './records.js';
 import { roundFor } from './rounds.js';
 
 export function bet(player: PlayerState, command: Bet, request: TransactionRecord, context: MachineContext, effects: Effects): Outcome {
   const { wallet } = player;
   if (wallet.status === 'blocked') return blocked(player);
+  const limited = aboveTransactionMax(player, command.amount, context.moneyLimits);
+  if (limited !== null) return limited;
   const grant = activeBonus(player);
   if (grant !== undefined && grant.campaign.maxBet !== null && command.amount > grant.campaign.maxBet) {
     return refused('MAX_BET_EXCEEDED', `stake ${command.amount} is above the maximum bet of ${grant.campaign.maxBet} while bonus ${grant.grantId} is wagered`);

@@ -1,5 +1,6 @@
 import type { Catalogue } from '../bonus/campaign.js';
 import type { FundsOrder } from '../funds-order.js';
+import type { MoneyLimitTable } from '../money-limits.js';
 import type { PlayerState, TransactionRecord } from '../player.js';
 
 /**
@@ -19,4 +20,6 @@ export interface MachineContext {
   /** Which balance a bet takes first when no bonus with its own policy is active. */
   readonly fundsOrder: FundsOrder;
   readonly catalogue: Catalogue;
+  /** Per-currency limits on one transaction and on a balance; a currency left out has its default. */
+  readonly moneyLimits: MoneyLimitTable;
 }

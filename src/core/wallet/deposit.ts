@@ -8,6 +8,7 @@ import type { PlayerState, TransactionRecord } from '../player.js';
 import { accepted, blocked } from './answers.js';
 import type { MachineContext } from './context.js';
 import { depositQualifies, grantable } from './eligibility.js';
+import { aboveBalanceMax, aboveTransactionMax } from './limit-checks.js';
 import { entry } from './records.js';
 
 /** A deposit may claim a bonus: by campaign code, or through a deposit-match campaign the player opted into. */
@@ -15,14 +16,16 @@ export function deposit(player: PlayerState, command: Deposit, request: Transact
   if (player.wallet.status === 'blocked') return blocked(player);
   const claim = depositClaim(player, command, context);
   if (claim !== null && !claim.ok) return claim;
+  const bonus = claim === null ? 0n : bonusFor(claim.campaign, command.amount);
+  const limited = aboveTransactionMax(player, command.amount, context.moneyLimits) ?? aboveBalanceMax(player, command.amount + bonus, context.moneyLimits);
+  if (limited !== null) return limited;
   const postings = legs(housePosting('world:payments', -command.amount), playerPosting(player.wallet.playerId, 'cash', command.amount));
   effects.post(entry(request, command.amount, 0n, postings));
   const grantId = `deposit-${command.transactionId}`;
   // A grant with this id means the deposit was seen before (a replay the engine has not recognised yet).
   if (claim !== null && findBonus(player, grantId) === undefined) {
     if (claim.optedIn) player.bonusOptIns.splice(player.bonusOptIns.indexOf(claim.campaign.campaignId), 1);
-    const amount = bonusFor(claim.campaign, command.amount);
-    addGrant(player, { grantId, campaign: claim.campaign, amount, depositAmount: command.amount }, context.now, effects);
+    addGrant(player, { grantId, campaign: claim.campaign, amount: bonus, depositAmount: command.amount }, context.now, effects);
   }
   return accepted(player, command.transactionId, false);
 }

@@ -7,6 +7,7 @@ import { refused, type Outcome } from '../outcome.js';
 import { roundKey, type PlayerState, type TransactionRecord } from '../player.js';
 import { accepted } from './answers.js';
 import type { MachineContext } from './context.js';
+import { aboveBalanceMax, abovePayoutLimits, aboveTransactionMax } from './limit-checks.js';
 import { entry } from './records.js';
 import { knownRound } from './rounds.js';
 
@@ -23,6 +24,8 @@ export function win(player: PlayerState, command: Win, request: TransactionRecor
   }
   const standing = round.bets.filter((record) => !record.rolledBack);
   if (standing.length === 0) return refused('TRANSACTION_ROLLED_BACK', `every bet of round ${command.roundId} was rolled back`);
+  const limited = aboveTransactionMax(player, command.amount, context.moneyLimits) ?? abovePayoutLimits(command.amount, round, command.payoutLimits);
+  if (limited !== null) return limited;
   const weights = { cash: 0n, bonus: 0n, house: 0n };
   for (const stake of standing) {
     weights.cash += stake.fromCash;
@@ -30,8 +33,11 @@ export function win(player: PlayerState, command: Win, request: TransactionRecor
   }
   const [toCash = 0n, toBonus = 0n] = allocate(command.amount, [weights.cash, weights.bonus, weights.house]);
   const paid = toCash + toBonus;
+  const overBalance = aboveBalanceMax(player, paid, context.moneyLimits);
+  if (overBalance !== null) return overBalance;
   const postings = legs(housePosting('house:games', -paid), playerPosting(player.wallet.playerId, 'cash', toCash), playerPosting(player.wallet.playerId, 'bonus', toBonus));
   round.settled = true;
+  round.paid += command.amount;
   effects.post(entry(request, toCash, toBonus, postings));
   roundSettled(player, key, context.now, effects);
   return accepted(player, command.transactionId, false);

@@ -14,5 +14,5 @@ BEGIN
 END
 $$;
 
--- The two-argument version raised every failure as P0001; nothing calls it any more.
-DROP FUNCTION croupier_assert(boolean, text);
+-- The two-argument version (every failure raised as P0001) stays for one release: a node of the
+-- previous version still calls it during a rolling upgrade. Drop it in a later migration.
