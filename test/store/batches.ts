@@ -1,4 +1,5 @@
 import type { BonusGrant } from '../../src/core/bonus/grant.js';
+import { newGrant } from '../../src/core/bonus/lifecycle.js';
 import type { Entry } from '../../src/core/entry.js';
 import { openPglite } from '../../src/store/pglite-client.js';
 import { openPostgres } from '../../src/store/postgres-client.js';
@@ -64,22 +65,5 @@ export function wallet(playerId: string, versionRead: bigint | null): WalletWrit
 }
 
 export function grant(grantId: string, playerId = 'player-1'): BonusGrant {
-  return {
-    grantId,
-    playerId,
-    position: 0,
-    campaign: baseCampaign,
-    amount: 100n,
-    depositAmount: 0n,
-    required: 3000n,
-    grantedAt: testNow,
-    state: 'queued',
-    progress: 0n,
-    activatedAt: null,
-    expiresAt: null,
-    endedAt: null,
-    convertedAmount: 0n,
-    forfeitedAmount: 0n,
-    openRounds: new Set(),
-  };
+  return newGrant(playerId, 0, { grantId, campaign: baseCampaign, amount: 100n, depositAmount: 0n }, testNow);
 }
