@@ -8,23 +8,32 @@ const coreDir = resolve(dirname(fileURLToPath(import.meta.url)), 'src', 'core');
 /**
  * Every import of a core file, at any depth, resolves to a file inside src/core: a relative
  * import is resolved against the file's own folder, so `../../store/x.js` from src/core/bonus/
- * is caught as surely as `../store/x.js` from src/core/. A package is never inside.
+ * is caught as surely as `../store/x.js` from src/core/. A package is never inside. A dynamic
+ * import takes a plain string literal, since any other argument hides where it leads; a template
+ * literal's text is still resolved as written, so `../../store/${name}.js` is reported as leaving too.
  */
 const coreImportsStayInside = {
   meta: { type: 'problem', docs: { description: 'src/core imports only from src/core' }, schema: [] },
   create(context) {
-    const check = (source) => {
-      if (source === null || source === undefined || typeof source.value !== 'string') return;
-      const specifier = source.value;
+    const check = (node, specifier) => {
       const relativeImport = specifier.startsWith('./') || specifier.startsWith('../');
       if (relativeImport && resolve(dirname(context.filename), specifier).startsWith(coreDir + sep)) return;
-      context.report({ node: source, message: `src/core depends on nothing outside it: "${specifier}" is not in src/core.` });
+      context.report({ node, message: `src/core depends on nothing outside it: "${specifier}" is not in src/core.` });
+    };
+    const checkStatic = (source) => {
+      if (source !== null && source !== undefined && typeof source.value === 'string') check(source, source.value);
+    };
+    const checkDynamic = (source) => {
+      if (source.type === 'Literal' && typeof source.value === 'string') return check(source, source.value);
+      const text = context.sourceCode.getText(source);
+      context.report({ node: source, message: `src/core imports by a plain string literal only: import(${text}) hides where it leads.` });
+      if (source.type === 'TemplateLiteral') check(source, text.slice(1, -1));
     };
     return {
-      ImportDeclaration: (node) => check(node.source),
-      ExportNamedDeclaration: (node) => check(node.source),
-      ExportAllDeclaration: (node) => check(node.source),
-      ImportExpression: (node) => check(node.source.type === 'Literal' ? node.source : null),
+      ImportDeclaration: (node) => checkStatic(node.source),
+      ExportNamedDeclaration: (node) => checkStatic(node.source),
+      ExportAllDeclaration: (node) => checkStatic(node.source),
+      ImportExpression: (node) => checkDynamic(node.source),
     };
   },
 };

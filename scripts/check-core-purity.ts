@@ -21,8 +21,14 @@ const forbidden: readonly [RegExp, string][] = [
   [/eslint-disable/, 'disables the lint rules that keep it pure'],
 ];
 
-/** `import … from 'x'`, `export … from 'x'`, `import 'x'` and `import('x')`. */
-const importSpecifiers = [/(?:import|export)[^'"]*?\sfrom\s*['"]([^'"]+)['"]/g, /\bimport\s*['"]([^'"]+)['"]/g, /\bimport\s*\(\s*['"]([^'"]+)['"]/g];
+/** `import … from 'x'`, `export … from 'x'` and `import 'x'`; dynamic imports are read by dynamicImportsOf. */
+const staticImportSpecifiers = [/(?:import|export)[^'"]*?\sfrom\s*['"]([^'"]+)['"]/g, /\bimport\s*['"]([^'"]+)['"]/g];
+/** Where the argument of a dynamic `import(` begins. */
+const dynamicImportStart = /\bimport\s*\(\s*/g;
+/** A plain string literal as the whole argument (import options may follow a comma). */
+const plainArgument = /^(['"])([^'"\\\n]*)\1\s*[,)]/;
+/** A template literal, substitutions and all. */
+const templateArgument = /^`([^`]*)`/;
 
 /** The problems found in the core (src/core unless another folder is given, as the tests do). */
 export async function corePurityProblems(coreDir: string = defaultCoreDir): Promise<string[]> {
@@ -31,9 +37,11 @@ export async function corePurityProblems(coreDir: string = defaultCoreDir): Prom
   for (const file of await typeScriptFiles(root)) {
     const shown = shownPath(file);
     const text = await readFile(file, 'utf8');
-    for (const specifier of importsOf(text)) {
+    const dynamic = dynamicImportsOf(text);
+    for (const specifier of [...staticImportsOf(text), ...dynamic.specifiers]) {
       if (!staysInside(root, dirname(file), specifier)) problems.push(`${shown} imports "${specifier}" from outside ${shownPath(root)}`);
     }
+    for (const argument of dynamic.hidden) problems.push(`${shown} imports by import(${argument}), not by a plain string literal`);
     for (const [pattern, what] of forbidden) {
       if (pattern.test(text)) problems.push(`${shown} ${what}`);
     }
@@ -50,8 +58,41 @@ async function typeScriptFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
-function importsOf(text: string): string[] {
-  return importSpecifiers.flatMap((pattern) => [...text.matchAll(pattern)].map((match) => match[1] ?? ''));
+function staticImportsOf(text: string): string[] {
+  return staticImportSpecifiers.flatMap((pattern) => [...text.matchAll(pattern)].map((match) => match[1] ?? ''));
+}
+
+/**
+ * The specifiers of the dynamic imports, and the arguments that are not a plain string literal,
+ * which hide where they lead. A template literal's text is resolved as written, substitutions
+ * and all, so `../../store/${name}.js` is reported as leaving the core as well as hidden.
+ */
+function dynamicImportsOf(text: string): { readonly specifiers: string[]; readonly hidden: string[] } {
+  const specifiers: string[] = [];
+  const hidden: string[] = [];
+  for (const start of text.matchAll(dynamicImportStart)) {
+    const argument = text.slice(start.index + start[0].length);
+    const plain = plainArgument.exec(argument);
+    if (plain !== null) {
+      specifiers.push(plain[2] ?? '');
+      continue;
+    }
+    const template = templateArgument.exec(argument);
+    if (template !== null) specifiers.push(template[1] ?? '');
+    hidden.push(template?.[0] ?? argumentText(argument));
+  }
+  return { specifiers, hidden };
+}
+
+/** The source of an argument: up to the parenthesis that closes its import, or to the end of its line. */
+function argumentText(rest: string): string {
+  let depth = 0;
+  for (let index = 0; index < rest.length && rest[index] !== '\n'; index += 1) {
+    if (rest[index] === '(') depth += 1;
+    if (rest[index] === ')') depth -= 1;
+    if (depth < 0) return rest.slice(0, index).trim();
+  }
+  return (rest.split('\n', 1)[0] ?? '').trim();
 }
 
 /** A relative import resolved against its file's folder must stay under the core; a package never does. */

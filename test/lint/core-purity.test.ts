@@ -1,7 +1,8 @@
 // Goal: the lint step really keeps src/core pure, in every folder at any depth. Method: lint
 // sample sources as if they lived in src/core (and in its subfolders) and check each forbidden
-// dependency is reported; run the plain checker over a fixture core written to a temporary
-// folder, with the same escapes nested two and three levels down; then check the real core is clean.
+// dependency is reported, dynamic imports not given a plain string literal among them; run the
+// plain checker over a fixture core written to a temporary folder, with the same escapes nested
+// two and three levels down; then check the real core is clean.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,6 +19,16 @@ async function problemsIn(source: string, filePath = 'src/core/sample.ts'): Prom
 
 /** A core file two folders down that reaches into the store and reads the clock. */
 const nestedSample = "import { LedgerStore } from '../../store/ledger-store.js';\nexport const store = LedgerStore;\nexport const t = Date.now();\n";
+
+/** A core file a folder down whose dynamic imports hide where they lead: a template literal (one leaving the core), a computed name. */
+const dynamicSample = [
+  'export const load = async (name: string): Promise<unknown[]> => [',
+  '  await import(`../../store/ledger-store.js`),',
+  '  await import(`./${name}.js`),',
+  "  await import('./' + name),",
+  '];',
+  '',
+].join('\n');
 
 describe('core purity', () => {
   it.each([
@@ -39,6 +50,16 @@ describe('core purity', () => {
     expect(problems).toContain('croupier/core-imports-stay-inside');
     expect(problems).toContain('no-restricted-imports');
     expect(problems).toContain('no-restricted-properties');
+  });
+
+  it('reports every dynamic import not given a plain string literal, and a template literal that leaves src/core', async () => {
+    const [result] = await eslint.lintText(dynamicSample, { filePath: 'src/core/bonus/__dynamic-sample.ts' });
+    expect((result?.messages ?? []).map((message) => `${message.ruleId}: ${message.message}`)).toEqual([
+      'croupier/core-imports-stay-inside: src/core imports by a plain string literal only: import(`../../store/ledger-store.js`) hides where it leads.',
+      'croupier/core-imports-stay-inside: src/core depends on nothing outside it: "../../store/ledger-store.js" is not in src/core.',
+      'croupier/core-imports-stay-inside: src/core imports by a plain string literal only: import(`./${name}.js`) hides where it leads.',
+      "croupier/core-imports-stay-inside: src/core imports by a plain string literal only: import('./' + name) hides where it leads.",
+    ]);
   });
 
   it.each([
@@ -69,12 +90,18 @@ describe('core purity', () => {
       write('bonus/__purity-sample.ts', nestedSample);
       write('bonus/inside.ts', "import { legs } from '../ledger.js';\nexport const l = legs;\n");
       write('bonus/deep/escape.ts', "export * from '../../../api/errors.js';\nexport { legs } from '../../ledger.js';\n");
+      write('bonus/__dynamic-sample.ts', dynamicSample);
     });
     afterAll(() => rmSync(fixtureDir, { recursive: true, force: true }));
 
-    it('reports what the nested files import from outside and the clock they read, and nothing else', async () => {
+    it('reports what the nested files import from outside, the dynamic imports that hide where they lead and the clock read, and nothing else', async () => {
       const problems = await corePurityProblems(coreDir);
+      const dynamicFile = join(coreDir, 'bonus/__dynamic-sample.ts');
       expect(problems).toEqual([
+        `${dynamicFile} imports "../../store/ledger-store.js" from outside ${coreDir}`,
+        `${dynamicFile} imports by import(\`../../store/ledger-store.js\`), not by a plain string literal`,
+        `${dynamicFile} imports by import(\`./\${name}.js\`), not by a plain string literal`,
+        `${dynamicFile} imports by import('./' + name), not by a plain string literal`,
         `${join(coreDir, 'bonus/__purity-sample.ts')} imports "../../store/ledger-store.js" from outside ${coreDir}`,
         `${join(coreDir, 'bonus/__purity-sample.ts')} reads the clock`,
         `${join(coreDir, 'bonus/deep/escape.ts')} imports "../../../api/errors.js" from outside ${coreDir}`,
