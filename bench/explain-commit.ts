@@ -10,6 +10,7 @@
 import { hostname } from 'node:os';
 import { Command } from 'commander';
 import { positiveInt } from './lib/cli-args.js';
+import { commonOptions } from './lib/common-options.js';
 import pg from 'pg';
 import { Engine } from '../src/engine/engine.js';
 import { defaultEngineSettings } from '../src/engine/limits.js';
@@ -22,14 +23,14 @@ import { benchCurrency, benchGame, benchSource, playerIdOf, Workload } from './l
 
 
 const options = new Command()
-  .option('--seconds <n>', 'load seconds', positiveInt, 5)
-  .option('--players <n>', 'players', positiveInt, 10_000)
+  .addOption(commonOptions.seconds('load seconds', 5, positiveInt))
+  .addOption(commonOptions.players('players'))
   .option('--concurrency <n>', 'operations in flight', positiveInt, 2000)
   .option('--partitions <n>', 'partitions', positiveInt, 4)
   .option('--min-batch <n>', 'explain only batches at least this large', positiveInt, 200)
   .option('--samples <n>', 'batches to explain', positiveInt, 2)
   .option('--custom-plan', 'explain with a custom plan (as for the first five executions) instead of the generic one', false)
-  .option('--database-url <url>', 'PostgreSQL', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test')
+  .addOption(commonOptions.databaseUrl())
   .parse(process.argv)
   .opts<{ seconds: number; players: number; concurrency: number; partitions: number; minBatch: number; samples: number; customPlan: boolean; databaseUrl: string }>();
 

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { namesFrom, nonNegative, positiveInt } from './cli-args.js';
+import { commonOptions } from './common-options.js';
 
 export const variantNames = ['engine.postgres', 'engine.postgres.bonus30', 'baseline.row_lock.postgres', 'engine.pglite'] as const;
 export type VariantName = (typeof variantNames)[number];
@@ -35,16 +36,16 @@ export function parseEngineOptions(argv: readonly string[]): EngineOptions {
   const program = new Command()
     .name('bench:engine')
     .description('Croupier engine vs a row-lock baseline on PostgreSQL, and the engine on PGlite')
-    .option('--seconds <n>', 'measured seconds per variant', nonNegative, 15)
+    .addOption(commonOptions.seconds('measured seconds per variant', 15))
     .option('--rounds <n>', 'run the selected variants this many times, in turn; ratios and JSON lines are the median over rounds (the VM drifts between runs)', positiveInt, 1)
     .option('--warmup <n>', 'warm-up seconds per variant before measuring', nonNegative, 3)
-    .option('--players <n>', 'players (registered and funded before timing)', positiveInt, 10_000)
+    .addOption(commonOptions.players('players (registered and funded before timing)'))
     .option('--zipf <s>', 'Zipf exponent of player choice', nonNegative, 1.0)
-    .option('--seed <n>', 'PRNG seed', positiveInt, 42)
+    .addOption(commonOptions.seed('PRNG seed'))
     .option('--only <variants>', `comma-separated variants to run (${variantNames.join(', ')})`, namesFrom(variantNames, 'variant'))
     .option('--progress', 'print throughput every second while running', false)
     .option('--json', 'print one JSON object per line on stdout (the human table goes to stderr)', false)
-    .option('--database-url <url>', 'PostgreSQL', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test')
+    .addOption(commonOptions.databaseUrl())
     .option('--concurrency <n>', 'operations in flight for the engine on PostgreSQL', positiveInt, 4000)
     .option('--pglite-concurrency <n>', 'operations in flight for the engine on PGlite', positiveInt, 4000)
     .option('--baseline-concurrency <n>', 'operations in flight for the baseline', positiveInt, 64)

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { namesFrom, nonNegative, nonNegativeInt, positiveInt } from './cli-args.js';
+import { commonOptions } from './common-options.js';
 
 export const phaseNames = ['ceiling', 'http', 'bet', 'half'] as const;
 export type PhaseName = (typeof phaseNames)[number];
@@ -46,15 +47,15 @@ function commandLine(): Command {
   return new Command()
     .name('bench:http')
     .description('Signed provider bets over HTTP on PostgreSQL vs a constant Fastify route (the HTTP ceiling)')
-    .option('--seconds <n>', 'measured seconds per phase', nonNegative, 10)
+    .addOption(commonOptions.seconds('measured seconds per phase', 10))
     .option('--warmup <n>', 'warm-up seconds per phase', nonNegative, 2)
     .option('--rounds <n>', 'times the ceiling and bet phases run, in turn, then the half-peak phase; each target is judged on the median of the rounds', positiveInt, 3)
     .option('--connections <n>', 'keep-alive connections of the load generator (= requests in flight, closed loop); 256 left the service idle a third of the time, its batches in lock-step with the generator', positiveInt, 768)
-    .option('--players <n>', 'players registered and funded before timing', positiveInt, 10_000)
+    .addOption(commonOptions.players('players registered and funded before timing'))
     .option('--zipf <s>', 'Zipf exponent of the player choice; 0 = uniform', nonNegative, 0)
-    .option('--seed <n>', 'PRNG seed of the load generator', positiveInt, 42)
+    .addOption(commonOptions.seed('PRNG seed of the load generator'))
     .option('--json', 'one JSON object per line on stdout (the table goes to stderr)', false)
-    .option('--database-url <url>', 'PostgreSQL', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test')
+    .addOption(commonOptions.databaseUrl())
     .addOption(new Option('--only <phases>', `phases to run (${phaseNames.join(', ')}; default ${defaultPhases.join(', ')}); half needs bet`).argParser(namesFrom(phaseNames, 'phase')))
     .option('--partitions <n>', 'service: CROUPIER_PARTITIONS; 0 = the service default (8). 1 measured best over HTTP on 2 cores (bigger commits; the HTTP layer, not the engine, is the limit)', nonNegativeInt, 1)
     .addOption(new Option('--pool-size <n>', 'service: CROUPIER_POOL_SIZE (unset = the service default)').argParser(positiveInt))
