@@ -39,6 +39,7 @@ export function batchOf(lease: PartitionLease, parts: Partial<Omit<Batch, 'lease
     newBonuses: [],
     changedBonuses: [],
     events: [],
+    audits: [],
     committedAt: new Date(testNow),
     ...parts,
   };
