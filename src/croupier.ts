@@ -8,8 +8,10 @@ import { ExpirySweeper } from './engine/expiry-sweeper.js';
 import { defaultEngineSettings, embeddedEngineDefaults, type EngineSettings } from './engine/limits.js';
 import type { BonusReader } from './ports/bonus-reader.js';
 import type { CampaignCatalogue } from './ports/campaign-catalogue.js';
+import type { AuditReader } from './ports/audit-log.js';
 import type { HistoryReader } from './ports/history-reader.js';
 import type { ProviderStorage } from './ports/provider-storage.js';
+import { AuditStore } from './store/audit-store.js';
 import { BonusStore } from './store/bonus-store.js';
 import { CatalogueStore } from './store/catalogue-store.js';
 import { HistoryStore } from './store/history-store.js';
@@ -59,6 +61,8 @@ export interface Croupier {
   readonly bonuses: BonusReader;
   /** Providers registered through the operator API (the provider registry reads them). */
   readonly providers: ProviderStorage;
+  /** The operator audit log. */
+  readonly audit: AuditReader;
   /** Expires every bonus past its time now (the sweeper does this on a timer). */
   sweepExpiredBonuses(): Promise<number>;
   /** Checks the store answers a trivial query. */
@@ -128,6 +132,7 @@ function croupierOf({ engine, sql, settings, catalogue, sweeper, bonuses }: Part
     history: new HistoryStore(sql),
     bonuses,
     providers: new ProviderStore(sql),
+    audit: new AuditStore(sql),
     sweepExpiredBonuses: () => sweeper.sweep(),
     async ping() {
       try {

@@ -32,7 +32,12 @@ const answer = (input: CommandInput): Promise<Accepted> =>
 
 // Only execute is reached by provider calls; the rest of Croupier is not needed here.
 const croupier = { execute: answer, ready: true } as unknown as Croupier;
-const noStoredProviders: ProviderStorage = { all: () => Promise.resolve([]), upsert: () => Promise.resolve() };
+const noStoredProviders: ProviderStorage = {
+  all: () => Promise.resolve([]),
+  create: () => Promise.resolve(null),
+  update: () => Promise.resolve(undefined),
+  rotateSecret: () => Promise.resolve(undefined),
+};
 const providers = new ProviderRegistry(providersFromEnvironment(process.env.BENCH_PROVIDER), noStoredProviders);
 await providers.start(3_600_000);
 const rateLimits = RateLimits.create({ providerPerSecond: 1_000_000_000, operatorPerSecond: 1_000_000_000 });

@@ -5,10 +5,15 @@ export const transportErrorCodes = ['INVALID_SIGNATURE', 'UNAUTHORIZED', 'ROUTE_
 
 export type TransportErrorCode = (typeof transportErrorCodes)[number];
 
-/** Every code an API answer can carry. */
-export type ErrorCode = DomainErrorCode | TransportErrorCode;
+/** Codes of the operator's changes made outside the engine: providers and campaigns are created once, then changed explicitly. */
+export const registrationErrorCodes = ['PROVIDER_EXISTS', 'PROVIDER_NOT_FOUND', 'CAMPAIGN_EXISTS'] as const;
 
-export const errorCodes: readonly ErrorCode[] = [...domainErrorCodes, ...transportErrorCodes];
+export type RegistrationErrorCode = (typeof registrationErrorCodes)[number];
+
+/** Every code an API answer can carry. */
+export type ErrorCode = DomainErrorCode | TransportErrorCode | RegistrationErrorCode;
+
+export const errorCodes: readonly ErrorCode[] = [...domainErrorCodes, ...transportErrorCodes, ...registrationErrorCodes];
 
 export interface ErrorDefinition {
   readonly status: number;
@@ -31,10 +36,13 @@ export const errorRegistry: { readonly [code in ErrorCode]: ErrorDefinition } = 
   BET_NOT_FOUND: { status: 404, description: 'The rollback names a bet that does not exist (when the provider asks for errors), or that is not a bet of this player in this round.' },
   TRANSACTION_NOT_FOUND: { status: 404, description: 'No transaction with this source and id (operator look-up).' },
   CAMPAIGN_NOT_FOUND: { status: 404, description: 'No campaign with this id or code.' },
+  PROVIDER_NOT_FOUND: { status: 404, description: 'No provider with this id (for a change: none registered through the API).' },
   BONUS_NOT_FOUND: { status: 404, description: 'No bonus grant with this id for this player.' },
   BONUS_NOT_AVAILABLE: { status: 409, description: 'The campaign cannot be granted now: outside its active window, another currency, the deposit is below its minimum, or the player reached its maximum grants.' },
   ROUTE_NOT_FOUND: { status: 404, description: 'No such endpoint or method.' },
   PLAYER_EXISTS: { status: 409, description: 'The player already exists with another currency.' },
+  PROVIDER_EXISTS: { status: 409, description: 'A provider with this id exists with another secret or settings, or is configured by CROUPIER_PROVIDERS: registering is create-only (PATCH changes settings, a secret rotation the secret).' },
+  CAMPAIGN_EXISTS: { status: 409, description: 'A campaign with this id exists with other terms: creating is create-only (PATCH /v1/campaigns/{id} changes it).' },
   DUPLICATE_TRANSACTION: { status: 409, description: 'The transaction id was already used with other parameters.' },
   TRANSACTION_ROLLED_BACK: { status: 409, description: 'The bet was rolled back (possibly before it arrived), or a win names a round whose bets were all rolled back.' },
   ALREADY_SETTLED: { status: 409, description: "The bet's round is already paid; it can no longer be rolled back." },

@@ -93,78 +93,10 @@ export const HistoryEntry = Type.Object({
 
 export const HistoryPage = Type.Object({ items: Type.Array(HistoryEntry), next_cursor: Type.Union([Type.String(), Type.Null()]) });
 
-export const ProviderRegistration = Type.Object(
-  {
-    provider_id: Id,
-    secret: Type.String({ minLength: 16, maxLength: 256, description: 'the HMAC key; never returned' }),
-    rollback_unknown: Type.Optional(Type.Union([Type.Literal('ok'), Type.Literal('error')], { description: 'answer to a rollback of an unknown bet; default ok' })),
-  },
-  closed,
-);
-
-export const ProviderView = Type.Object({ provider_id: Id, rollback_unknown: Type.String(), configured_by: Type.String() });
-
 export type ProviderMove = Static<typeof ProviderMoveBody>;
 export type ProviderRollback = Static<typeof ProviderRollbackBody>;
 
 export const Percent = Type.Integer({ minimum: 0, maximum: 100 });
-
-export const CampaignBody = Type.Object(
-  {
-    campaign_id: Id,
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    type: Type.Union([Type.Literal('deposit_match'), Type.Literal('fixed'), Type.Literal('free_spins_winnings')]),
-    currency: Currency,
-    code: Type.Optional(Type.Union([Id, Type.Null()], { description: 'claims the campaign with a deposit (deposit_match)' })),
-    match_percent: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'deposit_match: percent of the deposit' })),
-    match_cap: Type.Optional(Amount),
-    min_deposit: Type.Optional(Amount),
-    fixed_amount: Type.Optional(Amount),
-    wagering_multiplier: Type.Integer({ minimum: 0, maximum: 1000 }),
-    wagering_base: Type.Optional(Type.Union([Type.Literal('bonus'), Type.Literal('bonus_plus_deposit')])),
-    contributions: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z0-9_-]{1,32}$' }), Percent, { description: 'percent of a stake that counts, per game category' })),
-    default_contribution: Type.Optional(Percent),
-    max_bet: Type.Optional(Type.Union([Amount, Type.Null()])),
-    max_conversion: Type.Optional(
-      Type.Union([
-        Type.Object({ absolute: Amount }, closed),
-        Type.Object({ multiple: Type.Integer({ minimum: 1, maximum: 1000 }) }, closed),
-        Type.Null(),
-      ]),
-    ),
-    validity_seconds: Type.Integer({ minimum: 60, maximum: 366 * 86_400 }),
-    forfeit_on_withdrawal: Type.Optional(Type.Boolean()),
-    max_grants_per_player: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()])),
-    funds_order: Type.Optional(Type.Union([Type.Literal('bonus_first'), Type.Literal('cash_first')])),
-    active_from: Type.Optional(Type.String({ format: 'date-time' })),
-    active_until: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
-  },
-  closed,
-);
-
-export const CampaignView = Type.Object({
-  campaign_id: Id,
-  name: Type.String(),
-  type: Type.String(),
-  currency: Currency,
-  code: Type.Union([Id, Type.Null()]),
-  match_percent: Type.Integer(),
-  match_cap: MinorUnits,
-  min_deposit: MinorUnits,
-  fixed_amount: MinorUnits,
-  wagering_multiplier: Type.Integer(),
-  wagering_base: Type.String(),
-  contributions: Type.Record(Type.String(), Type.Integer()),
-  default_contribution: Type.Integer(),
-  max_bet: Type.Union([MinorUnits, Type.Null()]),
-  max_conversion: Type.Union([Type.Object({ absolute: MinorUnits }), Type.Object({ multiple: Type.Integer() }), Type.Null()]),
-  validity_seconds: Type.Integer(),
-  forfeit_on_withdrawal: Type.Boolean(),
-  max_grants_per_player: Type.Union([Type.Integer(), Type.Null()]),
-  funds_order: Type.String(),
-  active_from: Type.String(),
-  active_until: Type.Union([Type.String(), Type.Null()]),
-});
 
 export const GrantBody = Type.Object({ grant_id: Id, campaign_id: Id, amount: Type.Optional(Amount) }, closed);
 export const OptInBody = Type.Object({ campaign_id: Id }, closed);

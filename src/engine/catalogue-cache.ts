@@ -1,7 +1,9 @@
 import { repeat } from '../util/repeat.js';
 import type { Campaign } from '../core/bonus/campaign.js';
 import type { CampaignCatalogue } from '../ports/campaign-catalogue.js';
-import type { CatalogueStorage, Game } from '../ports/catalogue-storage.js';
+import type { Result } from '../core/result.js';
+import type { AuditDraft } from '../ports/audit-log.js';
+import type { CampaignChange, CatalogueStorage, Game } from '../ports/catalogue-storage.js';
 
 /**
  * The campaigns and games every partition reads, held in memory. Changes made through this node
@@ -12,6 +14,8 @@ export class CatalogueCache implements CampaignCatalogue {
   private campaignsByCode = new Map<string, Campaign>();
   private gamesById = new Map<string, Game>();
   private stopRefreshing: () => void = () => undefined;
+  private refreshesStarted = 0;
+  private latestApplied = 0;
 
   constructor(private readonly store: CatalogueStorage) {}
 
@@ -44,18 +48,35 @@ export class CatalogueCache implements CampaignCatalogue {
     return [...this.gamesById.values()];
   }
 
+  async createCampaign(campaign: Campaign, audit: AuditDraft): Promise<Result<Campaign | null>> {
+    const created = await this.store.createCampaign(campaign, audit);
+    await this.refresh();
+    return created;
+  }
+
+  async updateCampaign(campaignId: string, change: CampaignChange, audit: AuditDraft): Promise<Result<Campaign> | undefined> {
+    const updated = await this.store.updateCampaign(campaignId, change, audit);
+    await this.refresh();
+    return updated;
+  }
+
   async saveCampaign(campaign: Campaign): Promise<void> {
     await this.store.saveCampaign(campaign);
     await this.refresh();
   }
 
-  async saveGames(games: readonly Game[]): Promise<void> {
-    await this.store.saveGames(games);
+  async saveGames(games: readonly Game[], audit?: AuditDraft): Promise<void> {
+    await this.store.saveGames(games, audit);
     await this.refresh();
   }
 
   async refresh(): Promise<void> {
+    // A timed refresh that read the store before a change must not overwrite what a later read saw.
+    this.refreshesStarted += 1;
+    const ticket = this.refreshesStarted;
     const [campaigns, games] = await Promise.all([this.store.campaigns(), this.store.games()]);
+    if (ticket < this.latestApplied) return;
+    this.latestApplied = ticket;
     this.campaignsById = new Map(campaigns.map((campaign) => [campaign.campaignId, campaign]));
     this.campaignsByCode = new Map(campaigns.filter((campaign) => campaign.code !== null).map((campaign) => [campaign.code as string, campaign]));
     this.gamesById = new Map(games.map((game) => [game.gameId, game]));

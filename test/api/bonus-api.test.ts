@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
-import { ProviderRegistry } from '../../src/api/provider/provider-registry.js';
+import { ProviderRegistry, providersFromEnvironment } from '../../src/api/provider/provider-registry.js';
 import { RateLimits } from '../../src/api/rate-limits.js';
 import { createCroupier, type Croupier } from '../../src/croupier.js';
 
@@ -15,7 +15,7 @@ let app: FastifyInstance;
 
 beforeAll(async () => {
   croupier = await createCroupier({ dataDir: null, expirySweepMs: 0 });
-  const providers = new ProviderRegistry([{ providerId: 'acme', secret: 'acme-secret-0123456789', rollbackUnknown: 'ok', configuredBy: 'environment' }], croupier.providers);
+  const providers = new ProviderRegistry(providersFromEnvironment('acme:acme-secret-0123456789'), croupier.providers);
   await providers.start(60_000);
   app = await buildApp({ croupier, providers, rateLimits: RateLimits.create({ providerPerSecond: 10_000, operatorPerSecond: 10_000 }), operatorKeys: [key] });
 });

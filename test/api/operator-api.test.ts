@@ -455,7 +455,7 @@ describe('provider registration', () => {
   it('refuses reserved and environment ids, short secrets, unknown policies and extra fields', async () => {
     const secret = 'a-long-enough-secret-0123';
     expectError(await call('POST', '/v1/providers', { provider_id: 'operator', secret }), 400, 'VALIDATION_ERROR');
-    expectError(await call('POST', '/v1/providers', { provider_id: providerId, secret }), 400, 'VALIDATION_ERROR');
+    expectError(await call('POST', '/v1/providers', { provider_id: providerId, secret }), 409, 'PROVIDER_EXISTS');
     expectError(await call('POST', '/v1/providers', { provider_id: fresh('prov'), secret: 'short' }), 400, 'VALIDATION_ERROR');
     expectError(await call('POST', '/v1/providers', { provider_id: fresh('prov'), secret, rollback_unknown: 'maybe' }), 400, 'VALIDATION_ERROR');
     expectError(await call('POST', '/v1/providers', { provider_id: fresh('prov'), secret, note: 'x' }), 400, 'VALIDATION_ERROR');

@@ -515,7 +515,7 @@ describe('providers registered through the operator API', () => {
     const newSecret = `fresh-secret-${'s'.repeat(24)}`;
     const created = await operator.request('POST', '/v1/providers', { provider_id: newId, secret: newSecret });
     expect(created.status).toBe(201);
-    expect(created.json).toEqual({ provider_id: newId, rollback_unknown: 'ok', configured_by: 'operator' });
+    expect(created.json).toEqual({ provider_id: newId, rollback_unknown: 'ok', max_win: null, max_round_payout: null, previous_secret_expires_at: null, configured_by: 'operator' });
     expect(created.text).not.toContain(newSecret);
 
     const client = new ProviderClient(baseUrl, newId, newSecret);
@@ -527,19 +527,24 @@ describe('providers registered through the operator API', () => {
     expect(listed.status).toBe(200);
     expect(listed.text).not.toContain(newSecret);
     expect(listed.text).not.toContain(secret);
-    expect(listed.json.items).toContainEqual({ provider_id: newId, rollback_unknown: 'ok', configured_by: 'operator' });
-    expect(listed.json.items).toContainEqual({ provider_id: providerId, rollback_unknown: 'ok', configured_by: 'environment' });
-    for (const item of listed.json.items) expect(Object.keys(item).sort()).toEqual(['configured_by', 'provider_id', 'rollback_unknown']);
+    const unlimited = { max_win: null, max_round_payout: null, previous_secret_expires_at: null };
+    expect(listed.json.items).toContainEqual({ provider_id: newId, rollback_unknown: 'ok', ...unlimited, configured_by: 'operator' });
+    expect(listed.json.items).toContainEqual({ provider_id: providerId, rollback_unknown: 'ok', ...unlimited, configured_by: 'environment' });
+    for (const item of listed.json.items) expect(Object.keys(item).sort()).toEqual(['configured_by', 'max_round_payout', 'max_win', 'previous_secret_expires_at', 'provider_id', 'rollback_unknown']);
   });
 
-  it('take a new secret at once when registered again: the old one stops working', async () => {
+  it('keep their secret when registered again with another (409 PROVIDER_EXISTS); a rotation with no overlap replaces it', async () => {
     const newId = fresh('rotating-games');
     const oldSecret = `rotating-old-${'o'.repeat(24)}`;
     const newSecret = `rotating-new-${'n'.repeat(24)}`;
     expect((await operator.request('POST', '/v1/providers', { provider_id: newId, secret: oldSecret })).status).toBe(201);
     const playerId = await newPlayer(1_000);
     expectSuccess(await new ProviderClient(baseUrl, newId, oldSecret).balance(playerId), { cash: '1000' });
-    expect((await operator.request('POST', '/v1/providers', { provider_id: newId, secret: newSecret })).status).toBe(201);
+    expectError(await operator.request('POST', '/v1/providers', { provider_id: newId, secret: newSecret }), 409, 'PROVIDER_EXISTS');
+    expectSuccess(await new ProviderClient(baseUrl, newId, oldSecret).balance(playerId), { cash: '1000' });
+    expectError(await new ProviderClient(baseUrl, newId, newSecret).balance(playerId), 401, 'INVALID_SIGNATURE');
+    const rotated = await operator.request('POST', `/v1/providers/${newId}/secret-rotations`, { secret: newSecret, previous_secret_valid_seconds: 0 });
+    expect(rotated.status, rotated.text).toBe(200);
     expectError(await new ProviderClient(baseUrl, newId, oldSecret).balance(playerId), 401, 'INVALID_SIGNATURE');
     expectSuccess(await new ProviderClient(baseUrl, newId, newSecret).balance(playerId), { cash: '1000' });
   });

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import type { CampaignCatalogue } from '../../ports/campaign-catalogue.js';
 import { sendError } from '../replies.js';
 import { GameBody, Id } from '../schemas.js';
+import { auditDraft } from './operator-audit.js';
 import { errors, security } from './route-settings.js';
 
 /** The games catalogue: a game's category decides how much of a stake counts towards wagering. */
@@ -14,7 +15,7 @@ export function gameRoutes(app: FastifyInstance, catalogue: CampaignCatalogue): 
     const body = request.body;
     if (body.game_id !== request.params.game_id) return sendError(reply, 'VALIDATION_ERROR', 'game_id in the path and the body differ');
     const game = { gameId: body.game_id, category: body.category, providerId: body.provider_id ?? null, name: body.name ?? null };
-    await catalogue.saveGames([game]);
+    await catalogue.saveGames([game], auditDraft(request, 'game.put', game.gameId));
     return { game_id: game.gameId, category: game.category, provider_id: game.providerId, name: game.name };
   });
 

@@ -3,6 +3,7 @@ import type { Croupier } from '../../croupier.js';
 import type { ProviderRegistry } from '../provider/provider-registry.js';
 import type { RateLimits } from '../rate-limits.js';
 import { accountRoutes } from './account-routes.js';
+import { auditRoutes } from './audit-routes.js';
 import { bonusRoutes } from './bonus-routes.js';
 import { campaignRoutes } from './campaign-routes.js';
 import { gameRoutes } from './game-routes.js';
@@ -32,4 +33,5 @@ export async function operatorRoutes(app: FastifyInstance, options: OperatorRout
   campaignRoutes(app, croupier.catalogue, croupier.bonuses);
   bonusRoutes(app, croupier, croupier.bonuses);
   providerAdminRoutes(app, providers);
+  auditRoutes(app, croupier.audit);
 }

@@ -33,7 +33,7 @@ export async function providerRoutes(app: FastifyInstance, options: ProviderRout
     const providerId = header(request, 'x-provider-id');
     const provider = providerId === undefined ? undefined : providers.find(providerId);
     const signed = { timestamp: header(request, 'x-timestamp'), signature: header(request, 'x-signature'), rawBody: request.rawBody ?? Buffer.alloc(0) };
-    if (provider === undefined || !signatureIsValid(provider.secret, signed, nowSeconds())) {
+    if (provider === undefined || !provider.secrets.some((secret) => signatureIsValid(secret, signed, nowSeconds()))) {
       return sendError(reply, 'INVALID_SIGNATURE', 'missing or invalid provider signature, or a timestamp more than 300 s from now');
     }
     const limited = await rateLimits.consume('provider', provider.providerId);

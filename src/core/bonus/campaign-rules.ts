@@ -1,5 +1,40 @@
 import { failure, success, type Result } from '../result.js';
-import type { Campaign, Catalogue } from './campaign.js';
+import type { Campaign, Catalogue, MaxConversion } from './campaign.js';
+
+/**
+ * What a campaign's optional terms are when the operator leaves them out (docs/design.md,
+ * "Campaign defaults"); the OpenAPI shows the same values. Every stake counts in full except on
+ * table and live games, whose low house edge would let a bonus be wagered almost for free, so
+ * that a campaign made without contributions can be wagered on any game, catalogued or not.
+ */
+export const campaignDefaults = {
+  code: null,
+  minDeposit: 0n,
+  fixedAmount: 0n,
+  wageringBase: 'bonus',
+  contributions: { slots: 100, table: 10, live: 10, sports: 100 },
+  defaultContribution: 100,
+  maxBet: null,
+  maxConversion: null,
+  forfeitOnWithdrawal: false,
+  maxGrantsPerPlayer: null,
+  fundsOrder: 'bonus_first',
+  activeFrom: 0,
+  activeUntil: null,
+} as const satisfies Partial<Campaign>;
+
+/**
+ * Contributions named by the operator, over the defaults: a category left out keeps its default
+ * percent, and one named with another percent (0 included) takes it. Own keys only: a category is
+ * the operator's string, and `__proto__` or `constructor` is a category like any other.
+ */
+export function contributionsOver(base: Readonly<Record<string, number>>, named: Readonly<Record<string, number>>): Record<string, number> {
+  const merged: Record<string, number> = {};
+  for (const source of [base, named]) {
+    for (const [category, percent] of Object.entries(source)) Object.defineProperty(merged, category, { value: percent, enumerable: true, writable: true, configurable: true });
+  }
+  return merged;
+}
 
 /**
  * A campaign as an operator proposes it. A deposit match's percent and cap are null when they
@@ -25,4 +60,23 @@ export function acceptCampaign(proposal: CampaignProposal, catalogue: Pick<Catal
     return failure('VALIDATION_ERROR', `code ${proposal.code} belongs to campaign ${holder.campaignId}`);
   }
   return success({ ...proposal, matchPercent: proposal.matchPercent ?? 0, matchCap: proposal.matchCap ?? 0n });
+}
+
+/** Whether two campaigns have the same terms: a repeated creation is answered as a success only when they do. */
+export function sameTerms(left: Campaign, right: Campaign): boolean {
+  const { contributions: leftContributions, maxConversion: leftConversion, ...leftRest } = left;
+  const { contributions: rightContributions, maxConversion: rightConversion, ...rightRest } = right;
+  const keys = Object.keys(leftRest) as (keyof typeof leftRest)[];
+  return keys.every((key) => leftRest[key] === rightRest[key]) && sameContributions(leftContributions, rightContributions) && sameConversion(leftConversion, rightConversion);
+}
+
+function sameContributions(left: Readonly<Record<string, number>>, right: Readonly<Record<string, number>>): boolean {
+  const leftKeys = Object.keys(left);
+  return leftKeys.length === Object.keys(right).length && leftKeys.every((category) => Object.hasOwn(right, category) && left[category] === right[category]);
+}
+
+function sameConversion(left: MaxConversion | null, right: MaxConversion | null): boolean {
+  if (left === null || right === null) return left === right;
+  if (left.kind === 'absolute') return right.kind === 'absolute' && left.amount === right.amount;
+  return right.kind === 'multiple' && left.multiple === right.multiple;
 }
