@@ -10,6 +10,7 @@ import type { BonusReader } from './ports/bonus-reader.js';
 import type { CampaignCatalogue } from './ports/campaign-catalogue.js';
 import type { AuditReader } from './ports/audit-log.js';
 import type { HistoryReader } from './ports/history-reader.js';
+import type { PlayerDirectory } from './ports/player-directory.js';
 import type { ProviderStorage } from './ports/provider-storage.js';
 import { AuditStore } from './store/audit-store.js';
 import { BonusStore } from './store/bonus-store.js';
@@ -18,6 +19,7 @@ import { HistoryStore } from './store/history-store.js';
 import { LedgerStore } from './store/ledger-store.js';
 import { migrate } from './store/migrate.js';
 import { openPglite } from './store/pglite-client.js';
+import { PlayerStore } from './store/player-store.js';
 import { openPostgres } from './store/postgres-client.js';
 import { ProviderStore } from './store/provider-store.js';
 import type { SqlClient } from './store/sql-client.js';
@@ -61,6 +63,8 @@ export interface Croupier {
   readonly bonuses: BonusReader;
   /** Providers registered through the operator API (the provider registry reads them). */
   readonly providers: ProviderStorage;
+  /** Committed players, for the operator's list. */
+  readonly players: PlayerDirectory;
   /** The operator audit log. */
   readonly audit: AuditReader;
   /** Expires every bonus past its time now (the sweeper does this on a timer). */
@@ -132,6 +136,7 @@ function croupierOf({ engine, sql, settings, catalogue, sweeper, bonuses }: Part
     history: new HistoryStore(sql),
     bonuses,
     providers: new ProviderStore(sql),
+    players: new PlayerStore(sql),
     audit: new AuditStore(sql),
     sweepExpiredBonuses: () => sweeper.sweep(),
     async ping() {

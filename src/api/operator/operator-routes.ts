@@ -26,7 +26,7 @@ export interface OperatorRouteOptions {
 export async function operatorRoutes(app: FastifyInstance, options: OperatorRouteOptions): Promise<void> {
   const { croupier, providers, rateLimits, keys } = options;
   app.addHook('onRequest', operatorAuthentication(keys, rateLimits));
-  playerRoutes(app, croupier);
+  playerRoutes(app, croupier, croupier.players);
   accountRoutes(app, croupier);
   transactionRoutes(app, croupier, croupier.history);
   gameRoutes(app, croupier.catalogue);
