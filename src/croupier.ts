@@ -9,6 +9,7 @@ import { defaultEngineSettings, embeddedEngineDefaults, type EngineSettings } fr
 import type { BonusReader } from './ports/bonus-reader.js';
 import type { CampaignCatalogue } from './ports/campaign-catalogue.js';
 import type { AuditReader } from './ports/audit-log.js';
+import type { GgrReader } from './ports/ggr-report.js';
 import type { HistoryReader } from './ports/history-reader.js';
 import type { PlayerDirectory } from './ports/player-directory.js';
 import type { ProviderStorage } from './ports/provider-storage.js';
@@ -22,6 +23,7 @@ import { openPglite } from './store/pglite-client.js';
 import { PlayerStore } from './store/player-store.js';
 import { openPostgres } from './store/postgres-client.js';
 import { ProviderStore } from './store/provider-store.js';
+import { ReportStore } from './store/report-store.js';
 import type { SqlClient } from './store/sql-client.js';
 import { verifyLedger, type LedgerProblem } from './store/verify-ledger.js';
 
@@ -67,6 +69,8 @@ export interface Croupier {
   readonly players: PlayerDirectory;
   /** The operator audit log. */
   readonly audit: AuditReader;
+  /** Sums of the ledger for reports. */
+  readonly reports: GgrReader;
   /** Expires every bonus past its time now (the sweeper does this on a timer). */
   sweepExpiredBonuses(): Promise<number>;
   /** Checks the store answers a trivial query. */
@@ -138,6 +142,7 @@ function croupierOf({ engine, sql, settings, catalogue, sweeper, bonuses }: Part
     providers: new ProviderStore(sql),
     players: new PlayerStore(sql),
     audit: new AuditStore(sql),
+    reports: new ReportStore(sql),
     sweepExpiredBonuses: () => sweeper.sweep(),
     async ping() {
       try {

@@ -10,6 +10,7 @@ import { gameRoutes } from './game-routes.js';
 import { operatorAuthentication } from './operator-authentication.js';
 import { playerRoutes } from './player-routes.js';
 import { providerAdminRoutes } from './provider-admin-routes.js';
+import { reportRoutes } from './report-routes.js';
 import { transactionRoutes } from './transaction-routes.js';
 
 export interface OperatorRouteOptions {
@@ -34,4 +35,5 @@ export async function operatorRoutes(app: FastifyInstance, options: OperatorRout
   bonusRoutes(app, croupier, croupier.bonuses);
   providerAdminRoutes(app, providers);
   auditRoutes(app, croupier.audit);
+  reportRoutes(app, croupier.reports);
 }
