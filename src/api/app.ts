@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Croupier } from '../croupier.js';
 import { AccessLog } from './access-log.js';
 import { healthRoutes } from './health-routes.js';
+import { jsonBodyProblem } from './json-body.js';
 import { lazyRequestLogger } from './lazy-request-logger.js';
 import { operatorRoutes } from './operator/operator-routes.js';
 import { providerRoutes } from './provider/provider-routes.js';
@@ -60,11 +61,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     const raw = body as Buffer;
     request.rawBody = raw;
-    try {
-      done(null, raw.length === 0 ? undefined : JSON.parse(raw.toString('utf8')));
-    } catch {
-      done(Object.assign(new Error('the body is not valid JSON'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON' }), undefined);
-    }
+    const read = readJsonBody(raw);
+    if (typeof read === 'string') done(Object.assign(new Error(read), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON' }), undefined);
+    else done(null, read.value);
   });
 
   // Callback hooks, not async ones: they run on every request and need no promise.
@@ -100,4 +99,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(providerRoutes, { croupier: options.croupier, providers: options.providers, rateLimits: options.rateLimits, nowSeconds });
   await app.register(operatorRoutes, { croupier: options.croupier, providers: options.providers, rateLimits: options.rateLimits, keys: options.operatorKeys });
   return app;
+}
+
+/** The body's value, or why it is refused: not JSON, or JSON that would not mean what was sent. */
+function readJsonBody(raw: Buffer): { readonly value: unknown } | string {
+  if (raw.length === 0) return { value: undefined };
+  const text = raw.toString('utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'the body is not valid JSON';
+  }
+  return jsonBodyProblem(text) ?? { value };
 }
