@@ -1,18 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
 import type { Croupier } from '../croupier.js';
 import { AccessLog } from './access-log.js';
+import { clientErrorHandler } from './client-errors.js';
 import { healthRoutes } from './health-routes.js';
 import { jsonBodyProblem } from './json-body.js';
 import { lazyRequestLogger } from './lazy-request-logger.js';
+import { openApiOptions } from './openapi.js';
 import { operatorRoutes } from './operator/operator-routes.js';
 import { providerRoutes } from './provider/provider-routes.js';
 import type { ProviderRegistry } from './provider/provider-registry.js';
 import type { RateLimits } from './rate-limits.js';
-import { sendError } from './replies.js';
+import { errorHandler, notFoundHandler } from './refusal-handlers.js';
+import { clipped, sendError } from './replies.js';
+import { RouteMethods } from './route-methods.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,7 +25,10 @@ declare module 'fastify' {
   }
 }
 
-/** Explicit limits of the HTTP layer. */
+/**
+ * Explicit limits of the HTTP layer. Headers (with the request line) are held to Node's 16 KiB
+ * (431 HEADERS_TOO_LARGE); a body over `bodyBytesMax` is refused 413 PAYLOAD_TOO_LARGE.
+ */
 export const httpLimits = {
   bodyBytesMax: 16 * 1024,
   requestTimeoutMs: 10_000,
@@ -39,6 +46,7 @@ export interface AppOptions {
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const routeMethods = new RouteMethods();
   const app: FastifyInstance = Fastify({
     ...(options.logger === undefined ? {} : { loggerInstance: options.logger as FastifyBaseLogger }),
     bodyLimit: httpLimits.bodyBytesMax,
@@ -51,13 +59,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 256 },
     // Refusals Fastify makes before routing (bad URL encoding, ...) keep the one error shape.
     frameworkErrors: (error, _request, reply) => {
-      void sendError(reply, 'VALIDATION_ERROR', error.message);
+      void sendError(reply, 'VALIDATION_ERROR', clipped(error.message));
     },
+    clientErrorHandler: clientErrorHandler(() => app.log, httpLimits.requestTimeoutMs),
     genReqId: () => randomUUID(),
     // Wrong types are refused, not coerced; unknown fields are refused, not dropped.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   });
 
+  app.decorateReply('refusal', null);
+  app.addHook('onRoute', (route) => routeMethods.add(route));
+
+  // JSON is the one media type either API takes (Fastify would also read text/plain): 415 otherwise.
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     const raw = body as Buffer;
     request.rawBody = raw;
@@ -72,25 +86,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     done(null, payload);
   });
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error.validation !== undefined || (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500)) {
-      const where = error.validationContext === undefined ? '' : `${error.validationContext}: `;
-      return sendError(reply, 'VALIDATION_ERROR', `${where}${error.message}`);
-    }
-    request.log.error({ err: error }, 'request failed');
-    return sendError(reply, 'INTERNAL_ERROR', 'unexpected error; retrying with the same transaction id is safe');
-  });
+  app.setErrorHandler(errorHandler(httpLimits.bodyBytesMax));
+  app.setNotFoundHandler(notFoundHandler(routeMethods));
 
-  app.setNotFoundHandler((request, reply) => sendError(reply, 'ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
-
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'Croupier', version: '0.1.0', description: 'Seamless-wallet provider API and operator API. Amounts are strings of integer minor units.' },
-      components: {
-        securitySchemes: { operatorKey: { type: 'http', scheme: 'bearer', description: 'an operator API key (CROUPIER_OPERATOR_KEYS)' } },
-      },
-    },
-  });
+  await app.register(swagger, openApiOptions);
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

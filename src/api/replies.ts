@@ -3,7 +3,29 @@ import type { Accepted, Outcome } from '../core/outcome.js';
 import type { ErrorCode } from './error-registry.js';
 import { statusOf } from './error-registry.js';
 
-export function sendError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
+/** What a refusal was, for its access line: the code answered and, where one is known, a short cause. */
+export interface Refusal {
+  readonly code: ErrorCode;
+  readonly reason: string | null;
+}
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** Set by sendError; null on a reply that is not a refusal (decorated in buildApp). */
+    refusal: Refusal | null;
+  }
+}
+
+/** Longest piece of a caller's input (a URL, a header) that a message or a log line repeats. */
+export const echoedLengthMax = 200;
+
+/** `text` cut to `max` characters, marked when cut: a 40,000-character URL is not echoed back. */
+export function clipped(text: string, max = echoedLengthMax): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
+export function sendError(reply: FastifyReply, code: ErrorCode, message: string, reason: string | null = null): FastifyReply {
+  reply.refusal = { code, reason };
   return reply.code(statusOf(code)).send({ error: { code, message } });
 }
 

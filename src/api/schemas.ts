@@ -27,21 +27,37 @@ export const ErrorBody = Type.Object({
 
 const closed = { additionalProperties: false } as const;
 
-export const ProviderBalanceBody = Type.Object({ player_id: Id }, closed);
-export const ProviderMoveBody = Type.Object({ transaction_id: Id, player_id: Id, round_id: Id, game_id: Id, amount: Amount, currency: Currency }, closed);
-export const ProviderRollbackBody = Type.Object({ transaction_id: Id, player_id: Id, round_id: Id, reference_transaction_id: Id }, closed);
+export const ProviderBalanceBody = Type.Object({ player_id: Id }, { ...closed, examples: [{ player_id: 'p-1001' }] });
+export const ProviderMoveBody = Type.Object(
+  { transaction_id: Id, player_id: Id, round_id: Id, game_id: Id, amount: Amount, currency: Currency },
+  { ...closed, examples: [{ transaction_id: 'tx-7781', player_id: 'p-1001', round_id: 'round-55', game_id: 'starburst', amount: '250', currency: 'EUR' }] },
+);
+export const ProviderRollbackBody = Type.Object(
+  { transaction_id: Id, player_id: Id, round_id: Id, reference_transaction_id: Id },
+  { ...closed, examples: [{ transaction_id: 'rb-7782', player_id: 'p-1001', round_id: 'round-55', reference_transaction_id: 'tx-7781' }] },
+);
 
-export const ProviderReply = Type.Object({
-  transaction_id: Type.Optional(Id),
-  balance: Balance,
-  currency: Currency,
-  duplicate: Type.Boolean(),
-});
+export const ProviderReply = Type.Object(
+  {
+    transaction_id: Id,
+    balance: Balance,
+    currency: Currency,
+    duplicate: Type.Boolean({ description: 'true when this answers a replay of a transaction id already applied: nothing moved again' }),
+  },
+  { examples: [{ transaction_id: 'tx-7781', balance: { cash: '9750', bonus: '0', total: '9750' }, currency: 'EUR', duplicate: false }] },
+);
 
+/** The balance call moves nothing and carries no transaction id: no `duplicate`, no `transaction_id`. */
+export const ProviderBalanceReply = Type.Object(
+  { balance: Balance, currency: Currency },
+  { examples: [{ balance: { cash: '10000', bonus: '0', total: '10000' }, currency: 'EUR' }] },
+);
+
+/** Required on every provider call; a missing or wrong one is refused 401 INVALID_SIGNATURE before the body is validated. */
 export const ProviderHeaders = Type.Object({
-  'x-provider-id': Type.Optional(Type.String({ description: 'the provider id' })),
-  'x-timestamp': Type.Optional(Type.String({ description: 'unix seconds' })),
-  'x-signature': Type.Optional(Type.String({ description: 'hex HMAC-SHA256(secret, X-Timestamp + "." + raw body)' })),
+  'x-provider-id': Type.String({ description: 'the provider id', examples: ['acme-games'] }),
+  'x-timestamp': Type.String({ pattern: '^[0-9]{1,12}$', description: 'unix seconds when the call was signed; within 300 s of the server clock', examples: ['1767225600'] }),
+  'x-signature': Type.String({ pattern: '^[0-9a-fA-F]{64}$', description: 'hex HMAC-SHA256(secret, X-Timestamp + "." + raw body)' }),
 });
 
 export const PlayerParams = Type.Object({ player_id: Id }, closed);
@@ -71,7 +87,7 @@ export const TransferReply = Type.Object({
 export const HistoryQuery = Type.Object(
   {
     limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$', description: '1–200, default 50' })),
-    cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,20}$', description: 'next_cursor of the previous page' })),
+    cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}$', description: 'next_cursor of the previous page: a ledger id, at most 2^63 - 1' })),
   },
   closed,
 );
@@ -116,7 +132,6 @@ export const BonusView = Type.Object({
   expires_at: Type.Union([Type.String(), Type.Null()]),
   ended_at: Type.Union([Type.String(), Type.Null()]),
 });
-
 
 export const GameBody = Type.Object(
   { game_id: Id, category: Type.String({ pattern: '^[a-z0-9_-]{1,32}$' }), provider_id: Type.Optional(Type.Union([Id, Type.Null()])), name: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])) },

@@ -404,11 +404,11 @@ describe('history and look-up', () => {
 });
 
 describe('errors and limits of the HTTP layer', () => {
-  it('answers 404 ROUTE_NOT_FOUND for unknown paths and methods', async () => {
+  it('answers 404 ROUTE_NOT_FOUND for unknown paths, 405 METHOD_NOT_ALLOWED for a known path and another method', async () => {
     expectError(await call('GET', '/v1/nothing'), 404, 'ROUTE_NOT_FOUND');
-    expectError(await call('DELETE', '/v1/players'), 404, 'ROUTE_NOT_FOUND');
-    expectError(await call('PUT', '/v1/providers', { provider_id: 'x' }), 404, 'ROUTE_NOT_FOUND');
-    expectError(await call('GET', '/v1/provider/bet'), 404, 'ROUTE_NOT_FOUND');
+    expectError(await call('DELETE', '/v1/players'), 405, 'METHOD_NOT_ALLOWED');
+    expectError(await call('PUT', '/v1/providers', { provider_id: 'x' }), 405, 'METHOD_NOT_ALLOWED');
+    expectError(await call('GET', '/v1/provider/bet'), 405, 'METHOD_NOT_ALLOWED');
   });
 
   it('answers 400 VALIDATION_ERROR for bad JSON, unknown or missing fields and wrong types', async () => {
@@ -428,19 +428,19 @@ describe('errors and limits of the HTTP layer', () => {
     expectError(await deposit(playerId, '10', 42 as never), 400, 'VALIDATION_ERROR');
     expectError(await call('POST', `/v1/players/${playerId}/deposits`, { transaction_id: fresh('dep'), amount: '10', currency: 'EUR' }), 400, 'VALIDATION_ERROR');
     expectError(await call('POST', `/v1/players/${playerId}/deposits`, { transaction_id: fresh('dep') }), 400, 'VALIDATION_ERROR');
-    expectError(await call('POST', '/v1/players', 'player_id=x', { authorization: `Bearer ${testOperatorKey}`, 'content-type': 'text/plain' }), 400, 'VALIDATION_ERROR');
+    expectError(await call('POST', '/v1/players', 'player_id=x', { authorization: `Bearer ${testOperatorKey}`, 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
     expect((await call('GET', `/v1/players/${playerId}`)).json.balance).toEqual(balance('0'));
   });
 
-  it('takes bodies up to 16 KiB and refuses larger ones', async () => {
+  it('takes bodies up to 16 KiB and refuses larger ones with 413', async () => {
     const playerId = fresh('player');
     const body = JSON.stringify({ player_id: playerId, currency: 'EUR' });
     const exactly = body.replace('{', `{${' '.repeat(16 * 1024 - body.length)}`);
     expect(Buffer.byteLength(exactly)).toBe(16 * 1024);
     expect((await call('POST', '/v1/players', exactly)).status).toBe(201);
     const over = body.replace('{', `{${' '.repeat(16 * 1024 - body.length + 1)}`);
-    expectError(await call('POST', '/v1/players', over), 400, 'VALIDATION_ERROR');
-    expectError(await call('POST', '/v1/players', JSON.stringify({ player_id: fresh('player'), currency: 'EUR', pad: 'x'.repeat(64 * 1024) })), 400, 'VALIDATION_ERROR');
+    expectError(await call('POST', '/v1/players', over), 413, 'PAYLOAD_TOO_LARGE');
+    expectError(await call('POST', '/v1/players', JSON.stringify({ player_id: fresh('player'), currency: 'EUR', pad: 'x'.repeat(64 * 1024) })), 413, 'PAYLOAD_TOO_LARGE');
   });
 
   it('answers every response with an x-request-id, and echoes one it was given', async () => {
@@ -572,8 +572,12 @@ describe('OpenAPI document', () => {
 
   it('uses the schema that validates: POST /v1/provider/bet is closed and carries the amount pattern', async () => {
     const doc = await document();
-    const schema = doc.paths['/v1/provider/bet']?.post?.requestBody?.content['application/json']?.schema;
-    expect(schema).toEqual(JSON.parse(JSON.stringify(ProviderMoveBody)));
+    const media = doc.paths['/v1/provider/bet']?.post?.requestBody?.content['application/json'];
+    const schema = media?.schema;
+    // The document shows the schema's example next to it (OpenAPI's media example), the rest as it is.
+    const { examples, ...validating } = JSON.parse(JSON.stringify(ProviderMoveBody)) as { examples: unknown[] };
+    expect(schema).toEqual(validating);
+    expect((media as { example?: unknown } | undefined)?.example).toEqual(examples[0]);
     expect(schema?.additionalProperties).toBe(false);
     expect(schema?.required).toEqual(['transaction_id', 'player_id', 'round_id', 'game_id', 'amount', 'currency']);
     const amount = (schema?.properties as Record<string, { anyOf: { type: string; pattern?: string }[] }>).amount;

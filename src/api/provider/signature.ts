@@ -63,15 +63,31 @@ export interface SignedRequest {
   readonly rawBody: Buffer;
 }
 
+/** Why a signed request is refused: each cause has its own message (signature-refusals.ts). */
+export type SignatureRefusal =
+  | 'missing_timestamp'
+  | 'missing_signature'
+  | 'malformed_timestamp'
+  | 'stale_timestamp'
+  | 'future_timestamp'
+  | 'malformed_signature'
+  | 'wrong_signature';
+
 /**
- * Checks `X-Signature` = hex HMAC-SHA256(secret, timestamp + "." + raw body) in constant time,
- * and that `X-Timestamp` (unix seconds) is within ±300 s of `nowSeconds`.
+ * Checks `X-Signature` = hex HMAC-SHA256(secret, timestamp + "." + raw body) in constant time
+ * against each of `secrets` (a provider's secret, and its previous one while a rotation
+ * overlaps), and that `X-Timestamp` (unix seconds) is within ±300 s of `nowSeconds`.
+ * Null when one secret signed it, else the first check that failed.
  */
-export function signatureIsValid(secret: string, request: SignedRequest, nowSeconds: number): boolean {
+export function signatureRefusal(secrets: readonly string[], request: SignedRequest, nowSeconds: number): SignatureRefusal | null {
   const { timestamp, signature } = request;
-  if (timestamp === undefined || signature === undefined) return false;
-  if (!/^\d{1,12}$/.test(timestamp)) return false;
-  if (Math.abs(nowSeconds - Number(timestamp)) > signatureWindowSeconds) return false;
-  if (!/^[0-9a-fA-F]{64}$/.test(signature)) return false;
-  return timingSafeEqual(mac(secret, timestamp, request.rawBody), Buffer.from(signature, 'hex'));
+  if (timestamp === undefined) return 'missing_timestamp';
+  if (signature === undefined) return 'missing_signature';
+  if (!/^\d{1,12}$/.test(timestamp)) return 'malformed_timestamp';
+  const aheadSeconds = Number(timestamp) - nowSeconds;
+  if (aheadSeconds < -signatureWindowSeconds) return 'stale_timestamp';
+  if (aheadSeconds > signatureWindowSeconds) return 'future_timestamp';
+  if (!/^[0-9a-fA-F]{64}$/.test(signature)) return 'malformed_signature';
+  const given = Buffer.from(signature, 'hex');
+  return secrets.some((secret) => timingSafeEqual(mac(secret, timestamp, request.rawBody), given)) ? null : 'wrong_signature';
 }
