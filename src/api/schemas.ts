@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { idLengthMax } from '../core/ids.js';
+import type { TransactionKind } from '../core/player.js';
 
 /**
  * The request and response schemas: Fastify validates requests with them and serialises
@@ -92,11 +93,31 @@ export const HistoryQuery = Type.Object(
   closed,
 );
 
+/**
+ * Every kind of transaction the store writes, with what it means; tombstones (which mark a bet id
+ * rolled back before the bet came) are never shown. Keyed by the kind, so the compiler refuses
+ * a kind this misses.
+ */
+const historyTypes: { readonly [kind in Exclude<TransactionKind, 'tombstone'>]: string } = {
+  deposit: 'money in, by the operator',
+  withdrawal: 'money out, by the operator',
+  bet: "a provider's stake",
+  win: "a provider's win (0 settles a lost round)",
+  rollback: 'a stake returned; its amount is what came back',
+  bonus_credit: 'bonus money granted',
+  bonus_conversion: 'bonus money turned into cash once its wagering is done',
+  bonus_forfeit: 'bonus money taken back (cancelled, expired, or forfeited by a withdrawal)',
+};
+
+export const historyEntryTypes = Object.keys(historyTypes) as (keyof typeof historyTypes)[];
+
 export const HistoryEntry = Type.Object({
   ledger_id: Type.String(),
   transaction_id: Id,
-  type: Type.String({ description: 'deposit, withdrawal, bet, win, rollback, bonus_grant' }),
-  amount: MinorUnits,
+  type: Type.Enum(historyEntryTypes, {
+    description: `what the transaction was: ${Object.entries(historyTypes).map(([kind, meaning]) => `${kind}, ${meaning}`).join('; ')}. The bonus_* entries are made by the bonus engine.`,
+  }),
+  amount: Type.String({ pattern: '^-?[0-9]+$', description: 'integer minor units: what was sent, and for a rollback what it returned (its cash + bonus movements)' }),
   currency: Currency,
   cash: Type.String({ description: 'signed movement of the cash balance' }),
   bonus: Type.String({ description: 'signed movement of the bonus balance' }),
@@ -133,9 +154,20 @@ export const BonusView = Type.Object({
   ended_at: Type.Union([Type.String(), Type.Null()]),
 });
 
+
 export const GameBody = Type.Object(
   { game_id: Id, category: Type.String({ pattern: '^[a-z0-9_-]{1,32}$' }), provider_id: Type.Optional(Type.Union([Id, Type.Null()])), name: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])) },
   closed,
+);
+
+/** `PUT /v1/games/{game_id}`: the id is the path's, so the body does not repeat it. */
+export const GameUpdateBody = Type.Object(
+  {
+    category: Type.String({ pattern: '^[a-z0-9_-]{1,32}$', description: "the game's category; a campaign's contributions are percents per category" }),
+    provider_id: Type.Optional(Type.Union([Id, Type.Null()], { description: 'default null' })),
+    name: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()], { description: 'default null' })),
+  },
+  { ...closed, examples: [{ category: 'slots', provider_id: 'acme-games', name: 'Starburst' }] },
 );
 
 export const CampaignStats = Type.Object({

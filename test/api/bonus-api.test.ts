@@ -32,8 +32,8 @@ async function call(method: 'GET' | 'POST' | 'PUT', url: string, payload?: objec
 
 describe('bonus API', () => {
   it('runs a campaign from creation to conversion, visible on the player and in the statistics', async () => {
-    expect((await call('PUT', '/v1/games/starburst', { game_id: 'starburst', category: 'slots', provider_id: 'acme' })).status).toBe(200);
-    expect((await call('PUT', '/v1/games/blackjack', { game_id: 'blackjack', category: 'table' })).status).toBe(200);
+    expect((await call('PUT', '/v1/games/starburst', { category: 'slots', provider_id: 'acme' })).status).toBe(200);
+    expect((await call('PUT', '/v1/games/blackjack', { category: 'table' })).status).toBe(200);
     const created = await call('POST', '/v1/campaigns', {
       campaign_id: 'welcome',
       name: 'Welcome 100%',
