@@ -8,7 +8,8 @@ let service: Service | undefined;
 try {
   service = await startService(config, logger);
 } catch (error) {
-  logger.fatal({ err: error }, 'croupier did not start');
+  // The reason in the message itself: "data folder ./data is in use by process 4242" is the line a newcomer reads.
+  logger.fatal({ err: error }, `croupier did not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }
 
