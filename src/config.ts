@@ -4,7 +4,8 @@ import type { RateLimitSettings } from './api/rate-limits.js';
 
 export interface ServiceConfig {
   readonly port: number;
-  readonly host: string;
+  /** HOST; unset, the service picks by its keys (see listenHost in src/service.ts). */
+  readonly host: string | undefined;
   readonly croupier: CroupierOptions;
   /** CROUPIER_PROVIDERS: comma list of id:secret. */
   readonly providers: string | undefined;
@@ -19,7 +20,7 @@ export interface ServiceConfig {
 export function configFromEnvironment(env: NodeJS.ProcessEnv): ServiceConfig {
   return {
     port: integer(env, 'PORT', 8080),
-    host: env.HOST ?? '0.0.0.0',
+    host: env.HOST === undefined || env.HOST === '' ? undefined : env.HOST,
     providers: env.CROUPIER_PROVIDERS,
     operatorKeys: env.CROUPIER_OPERATOR_KEYS,
     nodeEnv: env.NODE_ENV,

@@ -1,7 +1,8 @@
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { buildApp } from './api/app.js';
-import { operatorKeysFromEnvironment } from './api/operator/operator-keys.js';
+import { developmentKeyFileName, operatorKeysFromEnvironment, type OperatorKeys } from './api/operator/operator-keys.js';
 import { ProviderRegistry, providersFromEnvironment } from './api/provider/provider-registry.js';
 import { RateLimits } from './api/rate-limits.js';
 import type { ServiceConfig } from './config.js';
@@ -10,7 +11,7 @@ import { createCroupier, type Croupier } from './croupier.js';
 export interface Service {
   readonly app: FastifyInstance;
   readonly croupier: Croupier;
-  /** The operator key generated for this run when none was configured (development only). */
+  /** The development operator key when none was configured (kept in the data folder). */
   readonly generatedOperatorKey: string | null;
   /** Stops taking requests, drains the engine, closes the store. */
   stop(): Promise<void>;
@@ -20,7 +21,7 @@ const providerRefreshMs = 5_000;
 
 /** Wires the whole service: engine and store, provider registry, rate limits, HTTP app. */
 export async function startService(config: ServiceConfig, logger: Logger = createLogger(config.logLevel)): Promise<Service> {
-  const keys = operatorKeysFromEnvironment(config.operatorKeys, config.nodeEnv);
+  const keys = operatorKeysFromEnvironment(config.operatorKeys, config.nodeEnv, developmentKeyFile(config));
   const fromEnvironment = providersFromEnvironment(config.providers);
   const croupier = await createCroupier({
     ...config.croupier,
@@ -30,11 +31,11 @@ export async function startService(config: ServiceConfig, logger: Logger = creat
   await providers.start(providerRefreshMs);
   const rateLimits = RateLimits.create(config.rateLimits);
   const app = await buildApp({ croupier, providers, rateLimits, operatorKeys: keys.keys, logger });
-  await app.listen({ port: config.port, host: config.host });
+  await app.listen({ port: config.port, host: listenHost(config.host, keys) });
   if (keys.generated !== null) {
     logger.warn(
-      { operatorKey: keys.generated },
-      'CROUPIER_OPERATOR_KEYS is not set: generated this development operator key for this run only. Set CROUPIER_OPERATOR_KEYS before production.',
+      { operatorKey: keys.generated, file: keys.generatedFile },
+      'CROUPIER_OPERATOR_KEYS is not set: using this development operator key, kept in the data folder for the next runs; listening on 127.0.0.1 unless HOST says otherwise. Set CROUPIER_OPERATOR_KEYS before production.',
     );
   }
   logger.info({ store: croupier.store, partitions: croupier.settings.partitionCount, providers: providers.list().length }, 'croupier started');
@@ -53,6 +54,22 @@ export async function startService(config: ServiceConfig, logger: Logger = creat
       return stopping;
     },
   };
+}
+
+/** The development key's file: in the data folder (CROUPIER_DATA_DIR), whichever store runs; none when the store is in memory. */
+function developmentKeyFile(config: ServiceConfig): string | undefined {
+  const dataDir = config.croupier.dataDir;
+  return typeof dataDir === 'string' ? join(dataDir, developmentKeyFileName) : undefined;
+}
+
+/**
+ * HOST when set; otherwise all interfaces with configured keys (a deployment, often a container
+ * that must be reached from outside), and only this machine with the development key: a
+ * development run is not meant to be reached from the network, and its key is one nobody chose.
+ */
+export function listenHost(host: string | undefined, keys: OperatorKeys): string {
+  if (host !== undefined) return host;
+  return keys.generated === null ? '0.0.0.0' : '127.0.0.1';
 }
 
 /** Never in logs: operator keys, provider signatures, and provider secrets in registration bodies. */

@@ -16,7 +16,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 describe('operatorKeysFromEnvironment', () => {
   it('uses the configured keys, trimmed, and generates nothing', () => {
     const keys = operatorKeysFromEnvironment(' first-key-0123456789 ,second-key-0123456789,', 'production');
-    expect(keys).toEqual({ keys: ['first-key-0123456789', 'second-key-0123456789'], generated: null });
+    expect(keys).toEqual({ keys: ['first-key-0123456789', 'second-key-0123456789'], generated: null, generatedFile: null });
   });
 
   it('generates a fresh development key when none is set (unset, empty or only commas)', () => {
