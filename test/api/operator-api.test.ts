@@ -587,7 +587,7 @@ describe('OpenAPI document', () => {
     const playerId = await newPlayer();
     const bet = (value: string) => ({ transaction_id: fresh('bet'), player_id: playerId, round_id: 'r', game_id: 'g', amount: value, currency: 'EUR' });
     expect(new RegExp(pattern).test('9'.repeat(36))).toBe(true);
-    expectError(await provider('bet', bet('9'.repeat(36))), 422, 'INSUFFICIENT_FUNDS');
+    expectError(await provider('bet', bet('9'.repeat(36))), 422, 'AMOUNT_LIMIT_EXCEEDED');
     expect(new RegExp(pattern).test('1'.padEnd(37, '0'))).toBe(false);
     expectError(await provider('bet', bet('1'.padEnd(37, '0'))), 400, 'VALIDATION_ERROR');
     expectError(await provider('bet', { ...bet('10'), extra: 1 }), 400, 'VALIDATION_ERROR');

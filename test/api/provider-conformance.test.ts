@@ -253,9 +253,9 @@ describe('validation: 400 VALIDATION_ERROR, nothing moves', () => {
     await expectBalance(playerId, '1000');
   });
 
-  it('accepts the largest amount (10^36 - 1) as valid input: it is refused for funds, not for its size', async () => {
+  it('accepts the largest amount (10^36 - 1) as valid input: it is refused by the money limits (422), not by validation', async () => {
     const playerId = await newPlayer(1_000);
-    expectError(await acme.bet(move(playerId, '9'.repeat(36))), 422, 'INSUFFICIENT_FUNDS');
+    expectError(await acme.bet(move(playerId, '9'.repeat(36))), 422, 'AMOUNT_LIMIT_EXCEEDED');
   });
 
   it('refuses an unknown or malformed currency', async () => {
