@@ -20,6 +20,7 @@
  * bets on each game, a replayed bet, a win) and checks the progress moves by exactly their
  * contributions, before and after one more restart. Set BONUS_CRASH_SEED to replay a run.
  */
+import { roomyMoneyLimits } from './support/roomy-limits.js';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Outcome } from '../src/core/outcome.js';
@@ -197,7 +198,7 @@ function mustBeOk(outcome: Outcome, what: string): Outcome & { ok: true } {
 
 describe.skipIf(!postgresUp)('bonus crash: SIGKILL while wagering bonuses on PostgreSQL', () => {
   const schema = freshSchema('croupier_bonus_crash');
-  const options = { databaseUrl: postgresUrl, schema, poolSize: 8, engine: { partitionCount: crashPartitionCount } };
+  const options = { databaseUrl: postgresUrl, schema, poolSize: 8, engine: { partitionCount: crashPartitionCount, moneyLimits: roomyMoneyLimits } };
   let child: ChildProcess | null = null;
   let croupier: TestCroupier | null = null;
 

@@ -13,6 +13,7 @@
  * same ids and parameters and checks the ledger is then exactly the whole attempted workload.
  * Set CRASH_SEED to replay a run (the seed is printed).
  */
+import { roomyMoneyLimits } from './support/roomy-limits.js';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -94,7 +95,7 @@ async function expectBalances(croupier: TestCroupier, players: readonly string[]
 
 describe.skipIf(!postgresUp)('crash: SIGKILL under load on PostgreSQL', () => {
   const schema = freshSchema('croupier_crash');
-  const options = { databaseUrl: postgresUrl, schema, poolSize: 8, engine: { partitionCount: crashPartitionCount } };
+  const options = { databaseUrl: postgresUrl, schema, poolSize: 8, engine: { partitionCount: crashPartitionCount, moneyLimits: roomyMoneyLimits } };
   let child: ChildProcess | null = null;
   let croupier: TestCroupier | null = null;
 

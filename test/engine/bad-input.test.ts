@@ -2,6 +2,7 @@
 // Method: a funded player receives every kind of malformed or impossible command on each store;
 // each must be refused with the expected code, and afterwards the balance, the transactions
 // and the postings must be exactly as before.
+import { roomyMoneyLimits } from '../support/roomy-limits.js';
 import { describe, expect, it } from 'vitest';
 import type { CommandInput } from '../../src/core/commands.js';
 import { count, funded, mustAccept, storedBalance, useCroupier } from '../support/croupier-fixture.js';
@@ -58,7 +59,7 @@ const cases: [string, CommandInput, string][] = [
 
 for (const store of await storesUnderTest('bad input')) {
   describe(`bad input on ${store.name}`, () => {
-    const croupier = useCroupier(store);
+    const croupier = useCroupier(store, { engine: { moneyLimits: roomyMoneyLimits } });
 
     it.each(cases)('%s is refused with its code and moves nothing', async (_name, input, code) => {
       if ((await storedBalance(croupier(), 'alice')) === undefined) await funded(croupier(), 'alice', 100_000);

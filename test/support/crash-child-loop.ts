@@ -5,6 +5,7 @@
  *   - `try` BEFORE the ops it announces are submitted, so the parent knows every attempted op;
  *   - `ack` only AFTER execute() resolved with ok: true, never before.
  */
+import { roomyMoneyLimits } from './roomy-limits.js';
 import { writeSync } from 'node:fs';
 import type { CommandInput } from '../../src/core/commands.js';
 import { createCroupier } from '../../src/croupier.js';
@@ -57,7 +58,7 @@ export async function keepInFlight<Op extends LoopOp>(options: LoopOptions<Op>):
     databaseUrl: requiredEnv(`${envPrefix}_DATABASE_URL`, name),
     schema: requiredEnv(`${envPrefix}_SCHEMA`, name),
     poolSize: 8,
-    engine: { partitionCount: crashPartitionCount },
+    engine: { partitionCount: crashPartitionCount, moneyLimits: roomyMoneyLimits },
     subscribers: [{ name: 'stderr', failed: ({ partition, error }) => void process.stderr.write(`${name}: partition ${partition}: ${String(error)}\n`) }],
   });
   emit({ t: 'ready', pid: process.pid });

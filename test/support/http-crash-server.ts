@@ -1,3 +1,4 @@
+import { roomyMoneyLimitsEnvironment } from './roomy-limits.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +42,7 @@ export function startService(env: Record<string, string>, startMs: number): Prom
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...inherited, PORT: '0', HOST: '127.0.0.1', ...env },
+    env: { ...inherited, PORT: '0', HOST: '127.0.0.1', ...roomyMoneyLimitsEnvironment, ...env },
   });
   let tail = '';
   const keep = (text: string): void => {
