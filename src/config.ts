@@ -1,5 +1,6 @@
 import type { FundsOrder } from './core/funds-order.js';
 import type { CroupierOptions } from './croupier.js';
+import { moneyLimitsFromEnvironment } from './money-limits-config.js';
 import type { RateLimitSettings } from './api/rate-limits.js';
 
 export interface ServiceConfig {
@@ -43,6 +44,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ServiceConfig {
         queueLengthMax: optionalInteger(env, 'CROUPIER_QUEUE_LENGTH_MAX'),
         historyCachedMax: optionalInteger(env, 'CROUPIER_HISTORY_CACHED_MAX'),
         fundsOrder: fundsOrder(env.CROUPIER_FUNDS_ORDER),
+        moneyLimits: moneyLimitsFromEnvironment(env),
       },
     },
   };

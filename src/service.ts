@@ -7,6 +7,7 @@ import { ProviderRegistry, providersFromEnvironment } from './api/provider/provi
 import { RateLimits } from './api/rate-limits.js';
 import type { ServiceConfig } from './config.js';
 import { createCroupier, type Croupier } from './croupier.js';
+import type { CommitSubscriber } from './engine/committed-batch.js';
 
 export interface Service {
   readonly app: FastifyInstance;
@@ -25,7 +26,7 @@ export async function startService(config: ServiceConfig, logger: Logger = creat
   const fromEnvironment = providersFromEnvironment(config.providers);
   const croupier = await createCroupier({
     ...config.croupier,
-    subscribers: [{ name: 'failure-log', failed: ({ partition, commandCount, error }) => logger.error({ partition, commands: commandCount, err: error }, 'batch not committed') }],
+    subscribers: [failureLog(logger)],
   });
   const providers = new ProviderRegistry(fromEnvironment, croupier.providers);
   await providers.start(providerRefreshMs);
@@ -53,6 +54,16 @@ export async function startService(config: ServiceConfig, logger: Logger = creat
       })();
       return stopping;
     },
+  };
+}
+
+/** Logs what the engine could not commit: failed batches, and commands whose application threw (with their player). */
+function failureLog(logger: Logger): CommitSubscriber {
+  return {
+    name: 'failure-log',
+    failed: ({ partition, commandCount, error }) => logger.error({ partition, commands: commandCount, err: error }, 'batch not committed'),
+    faulted: ({ partition, playerId, commandKind, error }) =>
+      logger.error({ partition, player: playerId, command: commandKind, err: error }, 'command failed inside Croupier: refused INTERNAL_ERROR, the rest of its batch committed'),
   };
 }
 

@@ -74,6 +74,8 @@ export async function providerRoutes(app: FastifyInstance, options: ProviderRout
         gameId: body.game_id,
         amount: body.amount,
         currency: body.currency,
+        // A win is held to the provider's own maxima (PATCH /v1/providers/{id}), when it has any.
+        ...(kind === 'win' ? { winMax: request.provider?.winMax ?? null, roundPayoutMax: request.provider?.roundPayoutMax ?? null } : {}),
       });
       return sendOutcome(reply, outcome, render(body.transaction_id));
     });
