@@ -89,7 +89,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler(errorHandler(httpLimits.bodyBytesMax));
   app.setNotFoundHandler(notFoundHandler(routeMethods));
 
-  await app.register(swagger, openApiOptions);
+  await app.register(swagger, openApiOptions(options.croupier.settings.moneyLimits));
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

@@ -41,3 +41,16 @@ describe('money limits over HTTP', () => {
     expect(await balance()).toBe(String(100_000 - 1_000 + 5_000));
   });
 });
+
+describe('money limits in the OpenAPI', () => {
+  it('states the limits the server enforces, configured or default', async () => {
+    const node = await startTestApp();
+    try {
+      const document = (await node.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { info: { description: string } };
+      expect(document.info.description).toContain('EUR 100000000 / 10000000000');
+      expect(document.info.description).toContain('AMOUNT_LIMIT_EXCEEDED');
+    } finally {
+      await node.close();
+    }
+  });
+});
