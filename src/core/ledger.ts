@@ -29,7 +29,7 @@ export function legs(...postings: Posting[]): Posting[] {
 }
 
 /** Every transaction's legs sum to zero (one currency per transaction). */
-export function assertBalanced(postings: readonly Posting[]): void {
+function assertBalanced(postings: readonly Posting[]): void {
   const sum = postings.reduce((total, posting) => total + posting.amount, 0n);
   assert(sum === 0n, `postings sum to ${sum}, not zero`);
 }

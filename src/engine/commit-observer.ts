@@ -2,10 +2,10 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { CommitSubscriber, CommittedBatch, FailedBatch, FaultedCommand, SubscriberFigures, Subscription } from './committed-batch.js';
 
 /** Events a subscriber may have waiting unless it names its own limit (about 20 MB of them). */
-export const bufferedEventsMaxDefault = 65_536;
-export const bufferedEventsMaxLimit = 10_000_000;
+const bufferedEventsMaxDefault = 65_536;
+const bufferedEventsMaxLimit = 10_000_000;
 /** Failure notifications waiting per subscriber; past it they are dropped and counted too. */
-export const failuresBufferedMax = 1024;
+const failuresBufferedMax = 1024;
 
 type Failure = { readonly kind: 'failed'; readonly batch: FailedBatch } | { readonly kind: 'faulted'; readonly fault: FaultedCommand };
 

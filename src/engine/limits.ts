@@ -57,7 +57,7 @@ export function checkSettings(settings: EngineSettings): void {
   if (problem !== null) throw new Error(`invalid money limits: ${problem}`);
 }
 
-export function checkLimits(limits: EngineLimits): void {
+function checkLimits(limits: EngineLimits): void {
   const checks: [boolean, string][] = [
     [Number.isInteger(limits.partitionCount) && limits.partitionCount >= 1 && limits.partitionCount <= 4096, 'partitionCount must be 1..4096'],
     [Number.isInteger(limits.batchSizeMax) && limits.batchSizeMax >= 1 && limits.batchSizeMax <= 10_000, 'batchSizeMax must be 1..10000'],

@@ -385,7 +385,7 @@ interface Legs {
 }
 
 /** Folds an entry's postings into the row's three legs: the player's cash and bonus, and one counter account. */
-export function legsOf(entry: Entry): Legs {
+function legsOf(entry: Entry): Legs {
   let cashDelta = 0n;
   let bonusDelta = 0n;
   let counterAccount: HouseAccount | null = null;

@@ -63,7 +63,7 @@ export function addGrant(player: PlayerState, request: NewGrant, now: number, ef
 }
 
 /** With no active bonus, the oldest queued one becomes active and its amount is credited. */
-export function activateNext(player: PlayerState, now: number, effects: Effects): void {
+function activateNext(player: PlayerState, now: number, effects: Effects): void {
   if (activeBonus(player) !== undefined) return;
   const next = player.bonuses.find((grant) => grant.state === 'queued');
   if (next === undefined) return;
@@ -153,7 +153,7 @@ export function roundSettled(player: PlayerState, roundKey: string, now: number,
 }
 
 /** No bonus money left and no open bonus-funded round that could refill it: the bonus is depleted. */
-export function depleteIfEmpty(player: PlayerState, now: number, effects: Effects): void {
+function depleteIfEmpty(player: PlayerState, now: number, effects: Effects): void {
   const grant = activeBonus(player);
   if (grant === undefined || player.wallet.bonus > 0n || grant.openRounds.size > 0) return;
   end(player, grant, 'depleted', now, effects);
@@ -181,7 +181,7 @@ function move(grant: BonusGrant, to: BonusState, effects: Effects): void {
 }
 
 /** Bonus ledger ids derive from the player and grant ('/' never appears in an id), so they are unique and replay-safe. */
-export function bonusTransactionId(playerId: string, grantId: string, step: string): string {
+function bonusTransactionId(playerId: string, grantId: string, step: string): string {
   return `${playerId}/${grantId}/${step}`;
 }
 
