@@ -7,6 +7,7 @@
  *
  *   npx tsx bench/explain-commit.ts [--seconds 5] [--min-batch 200] [--samples 2]
  */
+import { benchMoneyLimits } from './lib/bench-limits.js';
 import { hostname } from 'node:os';
 import { Command } from 'commander';
 import { positiveInt } from './lib/cli-args.js';
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
   await explainer.connect();
   try {
     await migrate(sql);
-    const engine = await Engine.start(new LedgerStore(sql), { ...defaultEngineSettings, partitionCount: options.partitions }, `${hostname()}:${process.pid}`, {
+    const engine = await Engine.start(new LedgerStore(sql), { ...defaultEngineSettings, partitionCount: options.partitions, moneyLimits: benchMoneyLimits }, `${hostname()}:${process.pid}`, {
       now: () => new Date(),
     });
     const seed = await Promise.all(

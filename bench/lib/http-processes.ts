@@ -1,3 +1,4 @@
+import { benchMoneyLimitsEnvironment } from './bench-limits.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -141,6 +142,7 @@ export async function startCroupier(
     ...inherited,
     PORT: String(port),
     HOST: '127.0.0.1',
+    ...benchMoneyLimitsEnvironment,
     ...env,
   });
   // V8 writes the trace to stdout, between the log lines.
