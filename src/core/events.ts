@@ -29,7 +29,10 @@ export interface TransactionEvent {
 export interface RefusalEvent {
   readonly type: 'transaction.refused';
   readonly playerId: string;
-  readonly command: MoneyCommand;
+  /** Who issued the refused transaction id (a provider id, or "operator"), the id, and what it asked for. */
+  readonly source: string;
+  readonly transactionId: string;
+  readonly kind: MoneyCommand['kind'];
   readonly code: DomainErrorCode;
 }
 

@@ -113,7 +113,7 @@ function currencyMismatch(player: PlayerState, command: MoneyCommand): Refused |
 /** A refused money command is recorded with its batch (every refusal leaves an audit trace). */
 function refusalOf(command: Command, outcome: Outcome): RefusalEvent | null {
   if (outcome.ok || !isMoney(command)) return null;
-  return { type: 'transaction.refused', playerId: command.playerId, command, code: outcome.code };
+  return { type: 'transaction.refused', playerId: command.playerId, source: command.source, transactionId: command.transactionId, kind: command.kind, code: outcome.code };
 }
 
 function bare(command: Command, outcome: Outcome): Applied {

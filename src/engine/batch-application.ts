@@ -68,7 +68,7 @@ export function applyBatch(cache: PartitionCache, batch: readonly BatchCommand[]
     for (const event of applied.events) {
       sequenced.push({ sequence: sequence++, event });
       if (event.type !== 'transaction.refused') continue;
-      const key = transactionKey(event.command.source, event.command.transactionId);
+      const key = transactionKey(event.source, event.transactionId);
       if (!cache.vouchesFor(command.playerId, key)) uncertain.add(key);
     }
     for (const grant of applied.changedBonuses) bonuses.add(grant);
@@ -87,7 +87,7 @@ export function storedParts(partition: number, events: readonly SequencedEvent[]
     const id = ledgerId(partition, sequence);
     if (event.type === 'transaction.refused') refusals.push({ ledgerId: id, refusal: event satisfies RefusalEvent });
     else if (isBonusEvent(event)) outbox.push({ eventId: id, event });
-    else entries.push({ ledgerId: id, entry: event.entry });
+    else entries.push({ ledgerId: id, entry: event.entry, balanceAfter: event.balanceAfter });
   }
   return { entries, refusals, events: outbox };
 }

@@ -1,6 +1,7 @@
 import type { BonusGrant } from '../core/bonus/grant.js';
 import type { Entry } from '../core/entry.js';
 import type { BonusEvent, RefusalEvent } from '../core/events.js';
+import type { Balance } from '../core/outcome.js';
 import type { PlayerStatus } from '../core/player.js';
 
 /** What one partition's writer commits in one statement (src/store/commit-statement.ts). */
@@ -46,6 +47,8 @@ export interface OutboxEvent {
 export interface LedgerEntry {
   readonly ledgerId: bigint;
   readonly entry: Entry;
+  /** The player's balances once the entry is applied: kept on the row, so that its event can be read back whole. */
+  readonly balanceAfter: Balance;
 }
 
 /** A refused money command and its number from the partition's sequence (kept with the refusal). */

@@ -4,7 +4,7 @@ import type { HouseAccount } from '../core/ledger.js';
 import type { Entry } from '../core/entry.js';
 import { integerArray, textArray } from './array-literal.js';
 import { termsToJson } from './campaign-json.js';
-import type { AuditRow, Batch, NumberedRefusal, OutboxEvent, WalletWrite } from './batch.js';
+import type { AuditRow, Batch, LedgerEntry, NumberedRefusal, OutboxEvent, WalletWrite } from './batch.js';
 import { commitRefusals, type CommitRefusal } from './store-errors.js';
 
 /**
@@ -211,12 +211,13 @@ interface TransactionWrite {
   readonly entry: Entry;
   readonly record: Entry['record'];
   readonly legs: Legs;
+  readonly balanceAfter: LedgerEntry['balanceAfter'];
 }
 
 const createdTransactions = insertPart<TransactionWrite>({
   name: 'created_transactions',
   table: 'transactions',
-  rows: (batch) => batch.entries.map(({ ledgerId, entry }) => ({ ledgerId, entry, record: entry.record, legs: legsOf(entry) })),
+  rows: (batch) => batch.entries.map(({ ledgerId, entry, balanceAfter }) => ({ ledgerId, entry, record: entry.record, legs: legsOf(entry), balanceAfter })),
   columns: [
     { name: 'ledger_id', type: 'bigint', value: (row) => row.ledgerId },
     { name: 'source', type: 'text', value: (row) => row.record.source },
@@ -234,6 +235,8 @@ const createdTransactions = insertPart<TransactionWrite>({
     { name: 'counter_delta', type: 'numeric', value: (row) => row.legs.counterDelta },
     { name: 'bonus_grant_id', type: 'text', value: (row) => row.entry.bonusGrantId },
     { name: 'contribution', type: 'numeric', value: (row) => row.entry.contribution },
+    { name: 'cash_after', type: 'numeric', value: (row) => row.balanceAfter.cash },
+    { name: 'bonus_after', type: 'numeric', value: (row) => row.balanceAfter.bonus },
   ],
   constants: [['created_at', commitTime]],
 });
@@ -244,10 +247,10 @@ const createdRefusals = insertPart<NumberedRefusal>({
   rows: (batch) => batch.refusals,
   columns: [
     { name: 'ledger_id', type: 'bigint', value: (row) => row.ledgerId },
-    { name: 'source', type: 'text', value: (row) => row.refusal.command.source },
-    { name: 'transaction_id', type: 'text', value: (row) => row.refusal.command.transactionId },
-    { name: 'player_id', type: 'text', value: (row) => row.refusal.command.playerId },
-    { name: 'kind', type: 'text', value: (row) => row.refusal.command.kind },
+    { name: 'source', type: 'text', value: (row) => row.refusal.source },
+    { name: 'transaction_id', type: 'text', value: (row) => row.refusal.transactionId },
+    { name: 'player_id', type: 'text', value: (row) => row.refusal.playerId },
+    { name: 'kind', type: 'text', value: (row) => row.refusal.kind },
     { name: 'code', type: 'text', value: (row) => row.refusal.code },
   ],
   constants: [['created_at', commitTime]],

@@ -39,7 +39,7 @@ describe('domain events on the pure machine', () => {
     const model = new Model('bonus_first', catalogue);
     model.execute({ kind: 'register', playerId: 'p', currency: 'EUR' });
     const events = newEvents(model, () => model.execute(bet('b1', '100')));
-    expect(events).toEqual([{ type: 'transaction.refused', playerId: 'p', command: expect.objectContaining({ transactionId: 'b1' }), code: 'INSUFFICIENT_FUNDS' }]);
+    expect(events).toEqual([{ type: 'transaction.refused', playerId: 'p', source: 'prov', transactionId: 'b1', kind: 'bet', code: 'INSUFFICIENT_FUNDS' }]);
   });
 
   it('refuses an unknown event type at compile time', () => {

@@ -58,7 +58,7 @@ export function deposit(ledgerId: bigint, transactionId: string, playerId = 'pla
     bonusGrantId: null,
     contribution: 0n,
   };
-  return { ledgerId, entry };
+  return { ledgerId, entry, balanceAfter: { cash: 100n, bonus: 0n } };
 }
 
 export function wallet(playerId: string, versionRead: bigint | null): WalletWrite {
