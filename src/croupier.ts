@@ -1,3 +1,5 @@
+import type { EventLog } from './ports/event-log.js';
+import { EventLogStore } from './store/event-log-store.js';
 import { hostname } from 'node:os';
 import type { CommandInput } from './core/commands.js';
 import type { Outcome } from './core/outcome.js';
@@ -71,6 +73,8 @@ export interface Croupier {
   readonly audit: AuditReader;
   /** Sums of the ledger for reports. */
   readonly reports: GgrReader;
+  /** Committed events read back by partition and sequence: where a subscriber that missed some catches up. */
+  readonly events: EventLog;
   /** Expires every bonus past its time now (the sweeper does this on a timer). */
   sweepExpiredBonuses(): Promise<number>;
   /** Checks the store answers a trivial query. */
@@ -143,6 +147,7 @@ function croupierOf({ engine, sql, settings, catalogue, sweeper, bonuses }: Part
     players: new PlayerStore(sql),
     audit: new AuditStore(sql),
     reports: new ReportStore(sql),
+    events: new EventLogStore(sql),
     sweepExpiredBonuses: () => sweeper.sweep(),
     async ping() {
       try {
