@@ -14,7 +14,14 @@ export class Effects {
   readonly grants = new Set<BonusGrant>();
   walletChanged = false;
 
-  constructor(readonly player: PlayerState) {}
+  /**
+   * @param balanceMax the most the player's cash + bonus may reach: a bonus that activates later
+   * (queued behind another) is checked against it when it would be credited.
+   */
+  constructor(
+    readonly player: PlayerState,
+    readonly balanceMax: bigint,
+  ) {}
 
   /** Appends an entry and moves the player's balances by its postings, never below zero. */
   post(entry: Entry): void {

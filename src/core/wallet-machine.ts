@@ -2,6 +2,7 @@ import type { BonusGrant } from './bonus/grant.js';
 import { expireIfDue } from './bonus/lifecycle.js';
 import type { Command, MoneyCommand, RegisterPlayer } from './commands.js';
 import { Effects } from './effects.js';
+import { limitsFor } from './money-limits.js';
 import type { Entry } from './entry.js';
 import type { DomainEvent, RefusalEvent } from './events.js';
 import { refused, type Outcome, type Refused } from './outcome.js';
@@ -42,7 +43,7 @@ export function apply(view: PartitionView, command: Command, context: MachineCon
   }
   const player = view.player(command.playerId);
   if (player === undefined) return bare(command, refused('PLAYER_NOT_FOUND', `player ${command.playerId} not found`));
-  const effects = new Effects(player);
+  const effects = new Effects(player, limitsFor(context.moneyLimits, player.wallet.currency).balanceMax);
   // Time-based rules run on every touch, before the command itself.
   expireIfDue(player, context.now, effects);
   const outcome = dispatch(view, player, command, context, effects);

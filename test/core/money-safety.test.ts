@@ -14,7 +14,7 @@ import { TestCatalogue, campaign } from '../support/catalogue.js';
 
 const tight = new Map<string, MoneyLimits>([['EUR', { transactionMax: 1_000n, balanceMax: 3_000n }]]);
 const catalogue = new TestCatalogue(
-  [campaign({ campaignId: 'big', fixedAmount: 5_000n }), campaign({ campaignId: 'small', fixedAmount: 100n }), campaign({ campaignId: 'match', type: 'deposit_match', code: 'M', matchPercent: 100, matchCap: 10_000n })],
+  [campaign({ campaignId: 'big', fixedAmount: 5_000n }), campaign({ campaignId: 'small', fixedAmount: 100n }), campaign({ campaignId: 'instant', fixedAmount: 100n, wageringMultiplier: 0 }), campaign({ campaignId: 'match', type: 'deposit_match', code: 'M', matchPercent: 100, matchCap: 10_000n })],
   { slot: 'slots', odd: 'constructor', proto: '__proto__', text: 'toString' },
 );
 
@@ -44,16 +44,16 @@ describe('per-currency limits', () => {
     expect(balance(model)).toEqual({ cash: 1_000n, bonus: 0n });
   });
 
-  it('refuses a deposit, win or bonus that would take cash + bonus above the balance maximum', () => {
+  it('refuses a deposit or bonus that would take cash + bonus above the balance maximum, never a win', () => {
     const model = player();
     expect(model.execute({ kind: 'deposit', source: 'operator', transactionId: 'd1', playerId: 'p', amount: '1000' }).outcome.ok).toBe(true);
     expect(model.execute({ kind: 'deposit', source: 'operator', transactionId: 'd2', playerId: 'p', amount: '1000' }).outcome.ok).toBe(true);
     expect(model.execute({ kind: 'deposit', source: 'operator', transactionId: 'd3', playerId: 'p', amount: '1' }).outcome).toMatchObject({ code: 'BALANCE_LIMIT_EXCEEDED' });
     expect(model.execute(bet('b1', '10')).outcome.ok).toBe(true);
-    expect(model.execute(win('w1', '11')).outcome).toMatchObject({ code: 'BALANCE_LIMIT_EXCEEDED' });
-    expect(model.execute(win('w2', '10')).outcome.ok).toBe(true);
     expect(model.execute({ kind: 'grant_bonus', playerId: 'p', grantId: 'g1', campaignId: 'small' }).outcome).toMatchObject({ code: 'BALANCE_LIMIT_EXCEEDED' });
-    expect(balance(model)).toEqual({ cash: 3_000n, bonus: 0n });
+    // A won round is paid even past the maximum: refusing it would leave the round unpaid.
+    expect(model.execute(win('w1', '11')).outcome.ok).toBe(true);
+    expect(balance(model)).toEqual({ cash: 3_001n, bonus: 0n });
   });
 
   it('refuses a bonus above the transaction maximum, and a deposit whose matched bonus would pass the balance maximum', () => {
@@ -83,6 +83,20 @@ describe('per-currency limits', () => {
     expect(moneyLimitsProblem(new Map([['EUR', { transactionMax: 10n, balanceMax: 5n }]]))).toMatch(/above the balance maximum/);
     expect(moneyLimitsProblem(new Map([['EUR', { transactionMax: 10n, balanceMax: amountMax + 1n }]]))).toMatch(/largest amount/);
     expect(moneyLimitsProblem(new Map([['XXX', { transactionMax: 1n, balanceMax: 1n }]]))).toMatch(/unknown currency/);
+  });
+});
+
+describe('queued bonuses and the balance maximum', () => {
+  it('cancels a queued bonus whose credit would take the balance above the maximum when it activates', () => {
+    const model = player(tight, '1000');
+    for (const [transactionId, amount] of [['d1', '1000'], ['d2', '800']]) expect(model.execute({ kind: 'deposit', source: 'operator', transactionId, playerId: 'p', amount }).outcome.ok).toBe(true);
+    expect(model.execute({ kind: 'grant_bonus', playerId: 'p', grantId: 'g0', campaignId: 'small' }).outcome.ok).toBe(true);
+    // Each instant bonus fits when granted (2,900 + 100), queued behind g0; each converts to cash as it activates.
+    for (const grantId of ['i1', 'i2', 'i3', 'i4']) expect(model.execute({ kind: 'grant_bonus', playerId: 'p', grantId, campaignId: 'instant' }).outcome.ok).toBe(true);
+    expect(model.execute({ kind: 'cancel_bonus', playerId: 'p', grantId: 'g0' }).outcome.ok).toBe(true);
+    const states = Object.fromEntries(model.player('p')!.bonuses.map((grant) => [grant.grantId, grant.state]));
+    expect(states).toEqual({ g0: 'cancelled', i1: 'completed', i2: 'completed', i3: 'cancelled', i4: 'cancelled' });
+    expect(balance(model)).toEqual({ cash: 3_000n, bonus: 0n });
   });
 });
 

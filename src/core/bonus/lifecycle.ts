@@ -62,11 +62,20 @@ export function addGrant(player: PlayerState, request: NewGrant, now: number, ef
   return grant;
 }
 
-/** With no active bonus, the oldest queued one becomes active and its amount is credited. */
+/**
+ * With no active bonus, the oldest queued one becomes active and its amount is credited. One
+ * whose credit would take the balance above its maximum (money arrived since it was granted) is
+ * cancelled instead, and the next one tried: a bonus never carries a balance past the limit.
+ */
 function activateNext(player: PlayerState, now: number, effects: Effects): void {
   if (activeBonus(player) !== undefined) return;
   const next = player.bonuses.find((grant) => grant.state === 'queued');
   if (next === undefined) return;
+  if (player.wallet.cash + player.wallet.bonus + next.amount > effects.balanceMax) {
+    end(player, next, 'cancelled', now, effects);
+    activateNext(player, now, effects);
+    return;
+  }
   move(next, 'active', effects);
   next.activatedAt = now;
   next.expiresAt = now + next.campaign.validityMs;

@@ -7,12 +7,14 @@ import { refused, type Outcome } from '../outcome.js';
 import { roundKey, type PlayerState, type TransactionRecord } from '../player.js';
 import { accepted } from './answers.js';
 import type { MachineContext } from './context.js';
-import { aboveBalanceMax, abovePayoutLimits, aboveTransactionMax } from './limit-checks.js';
+import { abovePayoutLimits, aboveTransactionMax } from './limit-checks.js';
 import { entry } from './records.js';
 import { knownRound } from './rounds.js';
 
 /**
- * A win is paid in proportion to how the round's standing stakes were funded. The share staked
+ * A win is never refused for the balance maximum: it is money the player has won in a round
+ * already played, and a refusal would leave the round unpaid (the provider's own maxima and the
+ * per-transaction maximum bound it instead). A win is paid in proportion to how the round's standing stakes were funded. The share staked
  * from a bonus goes back to the bonus while it is active, to cash if it has converted since,
  * and stays with the house if it expired or was forfeited.
  */
@@ -33,8 +35,6 @@ export function win(player: PlayerState, command: Win, request: TransactionRecor
   }
   const [toCash = 0n, toBonus = 0n] = allocate(command.amount, [weights.cash, weights.bonus, weights.house]);
   const paid = toCash + toBonus;
-  const overBalance = aboveBalanceMax(player, paid, context.moneyLimits);
-  if (overBalance !== null) return overBalance;
   const postings = legs(housePosting('house:games', -paid), playerPosting(player.wallet.playerId, 'cash', toCash), playerPosting(player.wallet.playerId, 'bonus', toBonus));
   round.settled = true;
   round.paid += command.amount;
