@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -12,6 +12,10 @@ import { lazyRequestLogger } from './lazy-request-logger.js';
 import { openApiOptions } from './openapi.js';
 import { operatorRoutes } from './operator/operator-routes.js';
 import { providerRoutes } from './provider/provider-routes.js';
+import { PlayerTokens } from '../push/player-tokens.js';
+import { PushHub } from '../push/push-hub.js';
+import { defaultPushLimits, type PushLimits } from '../push/push-limits.js';
+import { streamRoutes } from '../push/stream-route.js';
 import type { ProviderRegistry } from './provider/provider-registry.js';
 import type { RateLimits } from './rate-limits.js';
 import { errorHandler, notFoundHandler } from './refusal-handlers.js';
@@ -19,6 +23,10 @@ import { clipped, sendError } from './replies.js';
 import { RouteMethods } from './route-methods.js';
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** The player sockets of this node (GET /v1/stream). */
+    pushHub: PushHub;
+  }
   interface FastifyRequest {
     /** The body exactly as received: provider signatures are computed over these bytes. */
     rawBody?: Buffer;
@@ -41,6 +49,8 @@ export interface AppOptions {
   readonly rateLimits: RateLimits;
   readonly operatorKeys: readonly string[];
   readonly logger?: Logger | undefined;
+  /** Player tokens for GET /v1/stream (a secret for this run when not given) and the push limits. */
+  readonly push?: { readonly tokens?: PlayerTokens | undefined; readonly limits?: Partial<PushLimits> | undefined } | undefined;
   /** Unix seconds; injectable so that tests can check the signature window. */
   readonly nowSeconds?: (() => number) | undefined;
 }
@@ -52,7 +62,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: httpLimits.bodyBytesMax,
     requestTimeout: httpLimits.requestTimeoutMs,
     keepAliveTimeout: httpLimits.keepAliveTimeoutMs,
-    requestIdHeader: 'x-request-id',
+    // A caller's X-Request-Id is kept when it is a sane id; anything else gets a fresh one (see requestIdOf).
+    requestIdHeader: false,
     logController: new AccessLog(),
     childLoggerFactory: lazyRequestLogger,
     // Ids in paths may be 128 characters (Fastify's default allows 100).
@@ -62,7 +73,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       void sendError(reply, 'VALIDATION_ERROR', clipped(error.message));
     },
     clientErrorHandler: clientErrorHandler(() => app.log, httpLimits.requestTimeoutMs),
-    genReqId: () => randomUUID(),
+    genReqId: requestIdOf,
     // Wrong types are refused, not coerced; unknown fields are refused, not dropped.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   });
@@ -96,7 +107,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   healthRoutes(app, options.croupier);
   const nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
   await app.register(providerRoutes, { croupier: options.croupier, providers: options.providers, rateLimits: options.rateLimits, nowSeconds });
-  await app.register(operatorRoutes, { croupier: options.croupier, providers: options.providers, rateLimits: options.rateLimits, keys: options.operatorKeys });
+  const playerTokens = options.push?.tokens ?? new PlayerTokens(randomBytes(32).toString('base64url'));
+  const pushHub = new PushHub({ source: options.croupier, events: options.croupier.events, partitionCount: options.croupier.settings.partitionCount, limits: { ...defaultPushLimits, ...options.push?.limits } });
+  app.decorate('pushHub', pushHub);
+  await app.register(operatorRoutes, { croupier: options.croupier, providers: options.providers, rateLimits: options.rateLimits, keys: options.operatorKeys, playerTokens });
+  await app.register(streamRoutes, { hub: pushHub, tokens: playerTokens });
   return app;
 }
 
@@ -111,4 +126,14 @@ function readJsonBody(raw: Buffer): { readonly value: unknown } | string {
     return 'the body is not valid JSON';
   }
   return jsonBodyProblem(text) ?? { value };
+}
+
+/** The most characters of a caller's X-Request-Id that are kept (it goes into logs and the audit trail). */
+const requestIdLengthMax = 128;
+
+/** The caller's X-Request-Id when it is 1–128 visible ASCII characters; otherwise a fresh UUID (never a refusal). */
+function requestIdOf(request: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = request.headers['x-request-id'];
+  if (typeof given === 'string' && given.length <= requestIdLengthMax && /^[\x21-\x7e]+$/.test(given)) return given;
+  return randomUUID();
 }

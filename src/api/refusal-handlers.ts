@@ -27,7 +27,8 @@ export function notFoundHandler(routeMethods: RouteMethods) {
   return (request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     const path = request.url.split('?')[0] ?? '';
     const allowed = routeMethods.allowed(path);
-    if (allowed.length === 0) return sendError(reply, 'ROUTE_NOT_FOUND', `no route ${request.method} ${clipped(path)}`);
+    // A route that takes this method and still found nothing (a wildcard's missing file) is a 404, not a 405.
+    if (allowed.length === 0 || allowed.includes(request.method)) return sendError(reply, 'ROUTE_NOT_FOUND', `no route ${request.method} ${clipped(path)}`);
     return sendError(reply.header('allow', allowed.join(', ')), 'METHOD_NOT_ALLOWED', `${clipped(path)} does not take ${request.method}; it takes ${allowed.join(', ')}`);
   };
 }

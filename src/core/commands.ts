@@ -244,6 +244,7 @@ function parseRollback(input: CommandInput): Result<Rollback> {
   if (!roundId.ok) return roundId;
   const reference = parseId(input.referenceTransactionId, 'reference_transaction_id');
   if (!reference.ok) return reference;
+  if (reference.value === mutation.value.transactionId) return failure('VALIDATION_ERROR', 'a rollback names another transaction: reference_transaction_id must differ from transaction_id');
   const unknownBet = input.unknownBet ?? 'ok';
   if (unknownBet !== 'ok' && unknownBet !== 'error') {
     return failure('VALIDATION_ERROR', 'unknownBet must be "ok" or "error"');

@@ -34,35 +34,48 @@ export interface Uncertain {
   readonly ids: ReadonlySet<string>;
 }
 
-/** A command whose application threw: the batch is applied again without it. */
+/**
+ * A command that cannot be part of the batch: its application threw (a bug: `refusal` is null and
+ * it is answered INTERNAL_ERROR), or it would write a transaction id an earlier command of the
+ * same batch writes too (answered with `refusal`). The batch is applied again without it.
+ */
 export interface Faulted {
   readonly kind: 'faulted';
   readonly index: number;
   readonly error: unknown;
+  readonly refusal: Outcome | null;
 }
+
+const internalError = refused('INTERNAL_ERROR', 'this operation failed inside Croupier and was not applied; it is logged for the operator');
 
 /**
  * Applies every command of the batch to the cached state, in order, and numbers its events from
  * the partition's one sequence (a transaction's ledger id and a bonus event's outbox id are made
  * from that number). Commands that faulted before are answered INTERNAL_ERROR without running.
  */
-export function applyBatch(cache: PartitionCache, batch: readonly BatchCommand[], context: MachineContext, firstSequence: bigint, faulted: ReadonlySet<number>): AppliedBatch | Uncertain | Faulted {
+export function applyBatch(cache: PartitionCache, batch: readonly BatchCommand[], context: MachineContext, firstSequence: bigint, setAside: ReadonlyMap<number, Outcome | null>): AppliedBatch | Uncertain | Faulted {
   const outcomes: Outcome[] = [];
   const sequenced: SequencedEvent[] = [];
   const changed = new Set<string>();
   const bonuses = new Set<BonusGrant>();
   const uncertain = new Set<string>();
+  const written = new Set<string>();
   let sequence = firstSequence;
   for (const [index, { command }] of batch.entries()) {
-    if (faulted.has(index)) {
-      outcomes.push(refused('INTERNAL_ERROR', 'this operation failed inside Croupier and was not applied; it is logged for the operator'));
+    if (setAside.has(index)) {
+      outcomes.push(setAside.get(index) ?? internalError);
       continue;
     }
     let applied: Applied;
     try {
       applied = apply(cache, command, context);
     } catch (error) {
-      return { kind: 'faulted', index, error };
+      return { kind: 'faulted', index, error, refusal: null };
+    }
+    const clash = firstClash(applied, written);
+    if (clash !== null) {
+      const refusal = refused('DUPLICATE_TRANSACTION', `transaction id ${clash} is written by another operation of the same moment; retry it alone`);
+      return { kind: 'faulted', index, error: null, refusal };
     }
     outcomes.push(applied.outcome);
     for (const event of applied.events) {
@@ -76,6 +89,19 @@ export function applyBatch(cache: PartitionCache, batch: readonly BatchCommand[]
   }
   if (uncertain.size > 0) return { kind: 'uncertain', ids: uncertain };
   return { kind: 'applied', outcomes, events: latestProgressOnly(sequenced), changed, bonuses, nextSequence: sequence };
+}
+
+/**
+ * A transaction id this command would write that the batch already writes (the same id sent
+ * for two players at once, which the store's unique index would refuse for the whole batch);
+ * null when none. The ids are recorded as the command is taken.
+ */
+function firstClash(applied: Applied, written: Set<string>): string | null {
+  const keys = applied.entries.map((entry) => transactionKey(entry.record.source, entry.record.transactionId));
+  const clash = keys.find((key, position) => written.has(key) || keys.indexOf(key) !== position);
+  if (clash !== undefined) return clash.split('\u0000')[1] ?? clash;
+  for (const key of keys) written.add(key);
+  return null;
 }
 
 /** Sorts a batch's events into the rows that store them: ledger entries, refusals, outbox. */

@@ -189,14 +189,14 @@ export class PartitionWriter {
    */
   private async applyAndCommit(batch: readonly Pending[], touched: ReadonlySet<string>): Promise<Outcome[]> {
     let lookUp = new Set<string>() as LookUp;
-    const faulted = new Set<number>();
+    const setAside = new Map<number, Outcome | null>();
     for (;;) {
       try {
-        const attempted = await this.attempt(batch, lookUp, faulted);
+        const attempted = await this.attempt(batch, lookUp, setAside);
         if (Array.isArray(attempted)) return attempted;
         if (attempted.kind === 'faulted') {
-          faulted.add(attempted.index);
-          this.reportFault(batch, attempted.index, attempted.error);
+          setAside.set(attempted.index, attempted.refusal);
+          if (attempted.refusal === null) this.reportFault(batch, attempted.index, attempted.error);
         } else {
           if (lookUp === 'all') throw new Error('invariant violated: a refusal is uncertain after every id was read');
           lookUp = new Set([...lookUp, ...attempted.ids]);
@@ -220,13 +220,13 @@ export class PartitionWriter {
    * Applies and commits the batch, returning each command's outcome; or, when a refusal rests on
    * an unverified id or a command threw, says so without committing.
    */
-  private async attempt(batch: readonly Pending[], lookUp: LookUp, faulted: ReadonlySet<number>): Promise<Outcome[] | Exclude<ReturnType<typeof applyBatch>, AppliedBatch>> {
+  private async attempt(batch: readonly Pending[], lookUp: LookUp, setAside: ReadonlyMap<number, Outcome | null>): Promise<Outcome[] | Exclude<ReturnType<typeof applyBatch>, AppliedBatch>> {
     // Awaited only when something must be loaded first.
     const loading = this.prefetch(batch, lookUp);
     if (loading !== null) await loading;
     const now = this.hooks.now();
     const firstSequence = this.nextLedgerSeq;
-    const applied = applyBatch(this.cache, batch, this.machineContext(now.getTime()), firstSequence, faulted);
+    const applied = applyBatch(this.cache, batch, this.machineContext(now.getTime()), firstSequence, setAside);
     if (applied.kind !== 'applied') return applied;
     const { outcomes, events, changed, bonuses, nextSequence } = applied;
     const wallets = [...changed].map((playerId) => this.walletWrite(playerId));

@@ -211,6 +211,8 @@ for (const store of await storesUnderTest('GGR report')) {
         'from=2026-13-01&to=2026-12-01',
         'from=2026-02-30&to=2026-03-01',
         'from=yesterday&to=2026-11-01',
+        'from=0000-01-01&to=0000-12-01',
+        'from=2016-12-31T23:59:60Z&to=2017-01-02T00:00:00Z',
         'from=2026-11-01&to=2026-11-02&group_by=player',
         'from=2026-11-01&to=2026-11-02&extra=1',
       ]) {

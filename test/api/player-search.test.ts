@@ -116,7 +116,7 @@ for (const store of await storesUnderTest('player search')) {
     it('caps the limit at 200 and refuses malformed queries', async () => {
       expect((await call<Page>('GET', '/v1/players?limit=999')).json.items.length).toBe(players.length);
       expect((await call<Page>('GET', '/v1/players')).json.next_cursor).toBeNull();
-      for (const query of ['limit=0', 'limit=-1', 'status=closed', 'currency=eur', 'created_since=yesterday', 'id_prefix=a%25', 'id_prefix=', 'cursor=a%20b', 'colour=red']) {
+      for (const query of ['limit=0', 'limit=-1', 'status=closed', 'currency=eur', 'created_since=yesterday', 'created_since=2016-12-31T23:59:60Z', 'created_since=0000-01-01T00:00:00Z', 'id_prefix=a%25', 'id_prefix=', 'cursor=a%20b', 'colour=red']) {
         expectRefusal(await call('GET', `/v1/players?${query}`), 400, 'VALIDATION_ERROR');
       }
     });

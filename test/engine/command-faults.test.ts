@@ -70,4 +70,19 @@ describe('a command whose application throws', () => {
       { player_id: 'p3', cash: '90', bonus: '0' },
     ]);
   });
+
+  it('refuses DUPLICATE_TRANSACTION for the second of two players given one transaction id in one batch, and commits the rest', async () => {
+    sql = await openPglite(null);
+    await migrate(sql);
+    engine = await Engine.start(new LedgerStore(sql), { ...defaultEngineSettings, partitionCount: 1, batchDelayMs: 5 }, 'node', { now: () => new Date('2026-11-21T12:00:00Z') });
+    for (const playerId of ['p1', 'p2', 'p3']) {
+      await engine.execute({ kind: 'register', playerId, currency: 'EUR' });
+      await engine.execute({ kind: 'deposit', source: 'operator', transactionId: `d-${playerId}`, playerId, amount: '100' });
+    }
+    // Before, the store's unique index refused the whole batch, on every retry: all three answered UNAVAILABLE.
+    const outcomes = await Promise.all([engine.execute(bet('p1', 'same')), engine.execute(bet('p2', 'same')), engine.execute(bet('p3', 'other'))]);
+    expect(outcomes.map((outcome) => (outcome.ok ? 'ok' : outcome.code))).toEqual(['ok', 'DUPLICATE_TRANSACTION', 'ok']);
+    const stored = await sql.query<{ player_id: string }>(`SELECT player_id FROM transactions WHERE kind = 'bet' ORDER BY player_id`);
+    expect(stored.map((row) => row.player_id)).toEqual(['p1', 'p3']);
+  });
 });

@@ -1,3 +1,5 @@
+import { instantOf } from '../instant.js';
+import { sendError } from '../replies.js';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Croupier } from '../../croupier.js';
@@ -32,13 +34,15 @@ export function playerRoutes(app: FastifyInstance, croupier: Pick<Croupier, 'exe
         response: { 200: PlayerListPage, ...errors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const query = request.query;
       const limit = Math.min(Number(query.limit ?? playerPageDefault), playerPageMax);
+      const createdSince = query.created_since === undefined ? null : instantOf(query.created_since);
+      if (query.created_since !== undefined && createdSince === null) return sendError(reply, 'VALIDATION_ERROR', 'created_since must be a real instant of the years 0001 to 9999');
       const filter = {
         status: query.status ?? null,
         currency: query.currency ?? null,
-        createdSince: query.created_since === undefined ? null : new Date(query.created_since),
+        createdSince,
         idPrefix: query.id_prefix ?? null,
       };
       const players = await directory.page(filter, limit, query.cursor ?? null);

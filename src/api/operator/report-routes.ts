@@ -1,3 +1,4 @@
+import { instantOf } from '../instant.js';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
@@ -63,8 +64,9 @@ export function reportRoutes(app: FastifyInstance, reports: GgrReader): void {
       },
     },
     async (request, reply) => {
-      const from = new Date(request.query.from);
-      const to = new Date(request.query.to);
+      const from = instantOf(request.query.from);
+      const to = instantOf(request.query.to);
+      if (from === null || to === null) return sendError(reply, 'VALIDATION_ERROR', 'from and to must be real instants of the years 0001 to 9999');
       if (!(from.getTime() < to.getTime())) return sendError(reply, 'VALIDATION_ERROR', 'to must be after from');
       if (to.getTime() - from.getTime() > reportRangeDaysMax * dayMs) return sendError(reply, 'VALIDATION_ERROR', `the range is longer than ${reportRangeDaysMax} days: split it`);
       const groupBy = request.query.group_by ?? 'currency';
