@@ -28,6 +28,8 @@ import { ProviderStore } from './store/provider-store.js';
 import { ReportStore } from './store/report-store.js';
 import type { SqlClient } from './store/sql-client.js';
 import { verifyLedger, type LedgerProblem } from './store/verify-ledger.js';
+import type { WebhookStorage } from './ports/webhook-storage.js';
+import { WebhookStore } from './store/webhook-store.js';
 
 export interface CroupierOptions {
   /** PostgreSQL connection string; without it the embedded PGlite store is used. */
@@ -75,6 +77,8 @@ export interface Croupier {
   readonly reports: GgrReader;
   /** Committed events read back by partition and sequence: where a subscriber that missed some catches up. */
   readonly events: EventLog;
+  /** Operator webhooks, their deliveries and the dispatcher's progress (docs/webhooks.md). */
+  readonly webhooks: WebhookStorage;
   /** Expires every bonus past its time now (the sweeper does this on a timer). */
   sweepExpiredBonuses(): Promise<number>;
   /** Checks the store answers a trivial query. */
@@ -148,6 +152,7 @@ function croupierOf({ engine, sql, settings, catalogue, sweeper, bonuses }: Part
     audit: new AuditStore(sql),
     reports: new ReportStore(sql),
     events: new EventLogStore(sql),
+    webhooks: new WebhookStore(sql),
     sweepExpiredBonuses: () => sweeper.sweep(),
     async ping() {
       try {

@@ -8,6 +8,7 @@ import { RateLimits } from './api/rate-limits.js';
 import type { ServiceConfig } from './config.js';
 import { createCroupier, type Croupier } from './croupier.js';
 import type { CommitSubscriber } from './engine/committed-batch.js';
+import { WebhookService } from './webhooks/webhook-service.js';
 
 export interface Service {
   readonly app: FastifyInstance;
@@ -30,6 +31,7 @@ export async function startService(config: ServiceConfig, logger: Logger = creat
   });
   const providers = new ProviderRegistry(fromEnvironment, croupier.providers);
   await providers.start(providerRefreshMs);
+  const webhooks = await WebhookService.start(croupier, { warn: (fields, message) => logger.warn(fields, message) });
   const rateLimits = RateLimits.create(config.rateLimits);
   const app = await buildApp({ croupier, providers, rateLimits, operatorKeys: keys.keys, logger });
   await app.listen({ port: config.port, host: listenHost(config.host, keys) });
@@ -49,6 +51,7 @@ export async function startService(config: ServiceConfig, logger: Logger = creat
       stopping ??= (async () => {
         await app.close();
         providers.stop();
+        await webhooks.stop();
         await croupier.close();
         await rateLimits.close();
       })();

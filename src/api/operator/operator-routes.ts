@@ -12,6 +12,8 @@ import { playerRoutes } from './player-routes.js';
 import { providerAdminRoutes } from './provider-admin-routes.js';
 import { reportRoutes } from './report-routes.js';
 import { transactionRoutes } from './transaction-routes.js';
+import { webhookRoutes } from './webhook-routes.js';
+import { urlPolicyOf } from '../../webhooks/url-policy.js';
 
 export interface OperatorRouteOptions {
   readonly croupier: Croupier;
@@ -36,4 +38,5 @@ export async function operatorRoutes(app: FastifyInstance, options: OperatorRout
   providerAdminRoutes(app, providers);
   auditRoutes(app, croupier.audit);
   reportRoutes(app, croupier.reports);
+  webhookRoutes(app, croupier.webhooks, urlPolicyOf(process.env));
 }

@@ -1,0 +1,89 @@
+import type { Subscription } from '../engine/committed-batch.js';
+import type { Croupier } from '../croupier.js';
+import type { Webhook } from '../ports/webhook-storage.js';
+import { WebhookDispatcher } from './webhook-dispatcher.js';
+import { WebhookSender } from './webhook-sender.js';
+import { checkWebhookSettings, defaultWebhookSettings, type WebhookSettings } from './webhook-settings.js';
+
+export interface WebhookServiceOptions {
+  readonly settings?: Partial<WebhookSettings>;
+  /** How often endpoints are re-read (registrations made through other nodes). */
+  readonly endpointRefreshMs?: number;
+  readonly now?: () => Date;
+  readonly random?: () => number;
+  readonly warn?: (fields: Record<string, unknown>, message: string) => void;
+}
+
+/**
+ * Operator webhooks on one node: the dispatcher turns committed events into delivery rows, the
+ * sender delivers them (docs/webhooks.md). Endpoints are held in memory, re-read after each
+ * change made through this node and every `endpointRefreshMs`.
+ */
+export class WebhookService {
+  private endpoints: readonly Webhook[] = [];
+  private byId = new Map<string, Webhook>();
+  private subscription: Subscription | null = null;
+  private refreshTimer: NodeJS.Timeout | null = null;
+  private unwatch: (() => void) | null = null;
+
+  private constructor(
+    private readonly croupier: Croupier,
+    readonly settings: WebhookSettings,
+    private readonly dispatcher: WebhookDispatcher,
+    readonly sender: WebhookSender,
+  ) {}
+
+  static async start(croupier: Croupier, options: WebhookServiceOptions = {}): Promise<WebhookService> {
+    const settings = { ...defaultWebhookSettings, ...options.settings };
+    checkWebhookSettings(settings);
+    const now = options.now ?? (() => new Date());
+    let service: WebhookService | null = null;
+    const endpoints = () => service?.endpoints ?? [];
+    const sender = new WebhookSender({
+      storage: croupier.webhooks,
+      settings,
+      endpoint: (webhookId) => service?.byId.get(webhookId),
+      now,
+      ...(options.random === undefined ? {} : { random: options.random }),
+      ...(options.warn === undefined ? {} : { warn: options.warn }),
+    });
+    const dispatcher = new WebhookDispatcher({
+      storage: croupier.webhooks,
+      events: croupier.events,
+      endpoints,
+      pendingPerEndpointMax: settings.pendingPerEndpointMax,
+      catchUpPageSize: settings.catchUpPageSize,
+      now,
+      recorded: () => sender.wake(),
+    });
+    service = new WebhookService(croupier, settings, dispatcher, sender);
+    await service.refresh();
+    service.unwatch = croupier.webhooks.watch(() => void service?.refresh().catch(() => undefined));
+    // Subscribed before catching up: a batch committed meanwhile is either read back or notified, and recorded once.
+    service.subscription = croupier.subscribe(dispatcher);
+    await dispatcher.start();
+    sender.start();
+    service.refreshTimer = setInterval(() => void service?.refresh().catch(() => undefined), options.endpointRefreshMs ?? 5_000);
+    service.refreshTimer.unref();
+    return service;
+  }
+
+  async refresh(): Promise<void> {
+    const all = await this.croupier.webhooks.all();
+    this.endpoints = all;
+    this.byId = new Map(all.map((webhook) => [webhook.webhookId, webhook]));
+  }
+
+  breakerOf(webhookId: string): { readonly open: boolean; readonly openings: number } {
+    return this.sender.breakerOf(webhookId);
+  }
+
+  /** Stops taking committed batches, waits for requests in flight, records progress held in memory. */
+  async stop(): Promise<void> {
+    this.subscription?.unsubscribe();
+    this.unwatch?.();
+    if (this.refreshTimer !== null) clearInterval(this.refreshTimer);
+    await this.sender.stop();
+    await this.dispatcher.flush();
+  }
+}
