@@ -26,6 +26,8 @@ export class WebhookSender {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly breakers = new Map<string, CircuitBreaker<[Webhook, Delivery], void>>();
   private readonly openings = new Map<string, number>();
+  /** Deliveries settled while a read of due ones ran: that read may hold them as they were before. */
+  private settledDuringRead = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
   private pollAgain = false;
@@ -74,17 +76,19 @@ export class WebhookSender {
   private async poll(): Promise<void> {
     const free = this.options.settings.concurrencyMax - this.inFlight.size;
     if (free <= 0) return;
+    this.settledDuringRead = new Set();
     const due = await this.options.storage.due(this.options.now(), free + this.inFlight.size);
     for (const delivery of due) {
       if (this.inFlight.size >= this.options.settings.concurrencyMax) break;
       const key = `${delivery.webhookId}:${delivery.eventId}`;
-      if (this.inFlight.has(key)) continue;
+      if (this.inFlight.has(key) || this.settledDuringRead.has(key)) continue;
       const endpoint = this.options.endpoint(delivery.webhookId);
       if (endpoint === undefined) continue;
       const attempt = this.attempt(endpoint, delivery)
         .catch((error: unknown) => this.options.warn?.({ err: error, webhook: delivery.webhookId }, 'webhook delivery outcome not recorded; it stays pending'))
         .finally(() => {
           this.inFlight.delete(key);
+          this.settledDuringRead.add(key);
           this.wake();
         });
       this.inFlight.set(key, attempt);
