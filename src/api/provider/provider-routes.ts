@@ -5,6 +5,7 @@ import type { Accepted } from '../../core/outcome.js';
 import type { RateLimits } from '../rate-limits.js';
 import { balanceOf, sendError, sendOutcome } from '../replies.js';
 import { ErrorBody, ProviderBalanceBody, ProviderBalanceReply, ProviderHeaders, ProviderMoveBody, ProviderReply, ProviderRollbackBody } from '../schemas.js';
+import { moveCommand, moveReply, rollbackCommand } from './provider-calls.js';
 import type { Provider, ProviderRegistry } from './provider-registry.js';
 import { signatureRefusal } from './signature.js';
 import { refusalMessage, type ProviderAuthenticationRefusal, type RefusedCall } from './signature-refusals.js';
@@ -32,12 +33,7 @@ export async function providerRoutes(app: FastifyInstance, options: ProviderRout
   // Runs before the body is validated: an unsigned request is refused as unsigned, whatever its body.
   api.addHook('preValidation', authentication(providers, rateLimits, nowSeconds));
 
-  const render = (transactionId: string) => (accepted: Accepted) => ({
-    transaction_id: transactionId,
-    balance: balanceOf(accepted),
-    currency: accepted.currency,
-    duplicate: accepted.duplicate,
-  });
+  const render = (transactionId: string) => (accepted: Accepted) => moveReply(transactionId, accepted);
   const settings = { tags: ['provider'], security: [{ providerSignature: [] }], headers: ProviderHeaders };
 
   api.post(
@@ -65,18 +61,7 @@ export async function providerRoutes(app: FastifyInstance, options: ProviderRout
   for (const kind of ['bet', 'win'] as const) {
     api.post(`/v1/provider/${kind}`, { schema: { ...settings, ...moves[kind], body: ProviderMoveBody, response: { 200: ProviderReply, ...refusals } } }, async (request, reply) => {
       const body = request.body;
-      const outcome = await croupier.execute({
-        kind,
-        source: sourceOf(request),
-        transactionId: body.transaction_id,
-        playerId: body.player_id,
-        roundId: body.round_id,
-        gameId: body.game_id,
-        amount: body.amount,
-        currency: body.currency,
-        // A win is held to the provider's own maxima (PATCH /v1/providers/{id}), when it has any.
-        ...(kind === 'win' ? { winMax: request.provider?.winMax ?? null, roundPayoutMax: request.provider?.roundPayoutMax ?? null } : {}),
-      });
+      const outcome = await croupier.execute(moveCommand(kind, body, providerOf(request)));
       return sendOutcome(reply, outcome, render(body.transaction_id));
     });
   }
@@ -88,15 +73,7 @@ export async function providerRoutes(app: FastifyInstance, options: ProviderRout
   };
   api.post('/v1/provider/rollback', { schema: { ...settings, ...rollback, body: ProviderRollbackBody, response: { 200: ProviderReply, ...refusals } } }, async (request, reply) => {
     const body = request.body;
-    const outcome = await croupier.execute({
-      kind: 'rollback',
-      source: sourceOf(request),
-      transactionId: body.transaction_id,
-      playerId: body.player_id,
-      roundId: body.round_id,
-      referenceTransactionId: body.reference_transaction_id,
-      unknownBet: request.provider?.rollbackUnknown ?? 'ok',
-    });
+    const outcome = await croupier.execute(rollbackCommand(body, providerOf(request)));
     return sendOutcome(reply, outcome, render(body.transaction_id));
   });
 }
@@ -128,9 +105,9 @@ function header(request: FastifyRequest, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** Transaction ids are unique per provider: the provider id is the idempotency scope. */
-function sourceOf(request: FastifyRequest): string {
+/** The authenticated provider: its id is the idempotency scope, its settings apply to its calls. */
+function providerOf(request: FastifyRequest): Provider {
   const provider = request.provider;
   if (provider === undefined) throw new Error('invariant violated: a provider route runs after authentication');
-  return provider.providerId;
+  return provider;
 }
