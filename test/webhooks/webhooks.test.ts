@@ -1,19 +1,17 @@
 // Goal: operator webhooks deliver every matching committed event, signed, retried with backoff,
 // behind a breaker per endpoint, recorded durably, never dropped silently (issue 15 point 5).
-// Method: Croupier on PGlite (in memory, or in a temporary folder for the restart), the operator
-// API through app.inject, and local HTTP servers on 127.0.0.1 as endpoints that answer what each
+// Method: Croupier on each store (PGlite in memory or in a temporary folder for the restart, and
+// PostgreSQL in a schema of its own), the operator API through app.inject, and local HTTP servers on 127.0.0.1 as endpoints that answer what each
 // test tells them; delivery rows are read back through GET /v1/webhooks/{id}/deliveries.
 import { createHmac } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCroupier, type Croupier } from '../../src/croupier.js';
+import { createCroupier, type Croupier, type CroupierOptions } from '../../src/croupier.js';
 import { WebhookService } from '../../src/webhooks/webhook-service.js';
 import type { WebhookSettings } from '../../src/webhooks/webhook-settings.js';
 import { startTestApp, testOperatorKey, type TestApp } from '../support/http-app.js';
+import { storesUnderTest, type StoreUnderTest } from '../support/stores.js';
 
 interface Received {
   readonly body: string;
@@ -64,8 +62,15 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setUp(settings: Partial<WebhookSettings>, dataDir: string | null = null) {
-  const croupier = await createCroupier({ dataDir });
+/** A fresh store of this kind; the same options open it again after a restart. */
+function freshStore(store: StoreUnderTest, durable = false): CroupierOptions {
+  const { options, cleanup } = store.fresh(durable);
+  cleanups.unshift(cleanup);
+  return options;
+}
+
+async function setUp(settings: Partial<WebhookSettings>, options: CroupierOptions) {
+  const croupier = await createCroupier(options);
   const app = await startTestApp({ croupier });
   const service = await WebhookService.start(croupier, { settings: { ...fast, ...settings } });
   const stop = async () => {
@@ -123,130 +128,132 @@ async function deposit(croupier: Croupier, playerId: string, transactionId: stri
   expect(outcome.ok).toBe(true);
 }
 
-describe('operator webhooks', () => {
-  it('delivers a committed event signed with the secret, as the documented envelope', async () => {
-    const { croupier, app } = await setUp({});
-    const receiver = await endpoint();
-    cleanups.push(receiver.close);
-    const { id, secret } = await register(app, receiver.url, ['transaction.*']);
-    await croupier.execute({ kind: 'register', playerId: 'p1', currency: 'EUR' });
-    await deposit(croupier, 'p1', 'd1', '1250');
-    await until(() => receiver.received.length === 1);
-    const [delivery] = receiver.received;
-    const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(delivery?.signature ?? '');
-    expect(match).not.toBeNull();
-    const expected = createHmac('sha256', secret).update(`${match?.[1]}.${delivery?.body}`).digest('hex');
-    expect(match?.[2]).toBe(expected);
-    const envelope = JSON.parse(delivery?.body ?? '{}') as Record<string, unknown>;
-    expect(envelope).toMatchObject({ type: 'transaction.deposit', player_id: 'p1', partition: 0 });
-    expect(envelope['id']).toMatch(/^\d+$/);
-    expect((envelope['payload'] as { entry: { record: { amount: string } } }).entry.record.amount).toBe('1250');
-    await until(async () => (await deliveries(app, id))[0]?.['status'] === 'delivered');
-    expect((await deliveries(app, id))[0]).toMatchObject({ event_id: envelope['id'], attempts: 1, last_error: null });
-  });
+for (const store of await storesUnderTest('operator webhooks')) {
+  describe(`operator webhooks on ${store.name}`, () => {
+    it('delivers a committed event signed with the secret, as the documented envelope', async () => {
+      const { croupier, app } = await setUp({}, freshStore(store));
+      const receiver = await endpoint();
+      cleanups.push(receiver.close);
+      const { id, secret } = await register(app, receiver.url, ['transaction.*']);
+      await croupier.execute({ kind: 'register', playerId: 'p1', currency: 'EUR' });
+      await deposit(croupier, 'p1', 'd1', '1250');
+      await until(() => receiver.received.length === 1);
+      const [delivery] = receiver.received;
+      const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(delivery?.signature ?? '');
+      expect(match).not.toBeNull();
+      const expected = createHmac('sha256', secret).update(`${match?.[1]}.${delivery?.body}`).digest('hex');
+      expect(match?.[2]).toBe(expected);
+      const envelope = JSON.parse(delivery?.body ?? '{}') as Record<string, unknown>;
+      expect(envelope).toMatchObject({ type: 'transaction.deposit', player_id: 'p1' });
+      // The id is the ledger id: the partition in the high bits, the sequence in the low 40.
+      expect(BigInt(String(envelope['id']))).toBe((BigInt(Number(envelope['partition'])) << 40n) + BigInt(String(envelope['sequence'])));
+      expect((envelope['payload'] as { entry: { record: { amount: string } } }).entry.record.amount).toBe('1250');
+      await until(async () => (await deliveries(app, id))[0]?.['status'] === 'delivered');
+      expect((await deliveries(app, id))[0]).toMatchObject({ event_id: envelope['id'], attempts: 1, last_error: null });
+    });
 
-  it('retries a failing endpoint with exponential backoff until it answers 2xx', async () => {
-    const { croupier, app } = await setUp({ backoffBaseMs: 60, backoffMsMax: 1_000 });
-    // random() just below 1: each wait is almost its bound, 60 ms then 120 ms.
-    const receiver = await endpoint((index) => (index < 2 ? 503 : 200));
-    cleanups.push(receiver.close);
-    const { id } = await register(app, receiver.url, ['transaction.deposit']);
-    await croupier.execute({ kind: 'register', playerId: 'p1', currency: 'EUR' });
-    await deposit(croupier, 'p1', 'd1');
-    await until(async () => (await deliveries(app, id))[0]?.['status'] === 'delivered');
-    expect(receiver.received).toHaveLength(3);
-    expect((await deliveries(app, id))[0]).toMatchObject({ status: 'delivered', attempts: 3, last_error: 'HTTP 503' });
-    const [first, second, third] = receiver.received.map((request) => request.atMs);
-    // Full jitter: each wait is random below its bound, so only the bounds are certain.
-    expect(Number(second) - Number(first)).toBeLessThan(1_000);
-    expect(Number(third) - Number(second)).toBeLessThan(1_000);
-  });
+    it('retries a failing endpoint with exponential backoff until it answers 2xx', async () => {
+      const { croupier, app } = await setUp({ backoffBaseMs: 60, backoffMsMax: 1_000 }, freshStore(store));
+      // random() just below 1: each wait is almost its bound, 60 ms then 120 ms.
+      const receiver = await endpoint((index) => (index < 2 ? 503 : 200));
+      cleanups.push(receiver.close);
+      const { id } = await register(app, receiver.url, ['transaction.deposit']);
+      await croupier.execute({ kind: 'register', playerId: 'p1', currency: 'EUR' });
+      await deposit(croupier, 'p1', 'd1');
+      await until(async () => (await deliveries(app, id))[0]?.['status'] === 'delivered');
+      expect(receiver.received).toHaveLength(3);
+      expect((await deliveries(app, id))[0]).toMatchObject({ status: 'delivered', attempts: 3, last_error: 'HTTP 503' });
+      const [first, second, third] = receiver.received.map((request) => request.atMs);
+      // Full jitter: each wait is random below its bound, so only the bounds are certain.
+      expect(Number(second) - Number(first)).toBeLessThan(1_000);
+      expect(Number(third) - Number(second)).toBeLessThan(1_000);
+    });
 
-  it('ends a dead endpoint failed with its last error and opens its breaker, while another keeps receiving', async () => {
-    const { croupier, app, service } = await setUp({ attemptsMax: 3, breakerVolumeThreshold: 2, breakerErrorPercentage: 50 });
-    const dead = await endpoint(() => 500);
-    const alive = await endpoint();
-    cleanups.push(dead.close, alive.close);
-    const deadHook = await register(app, dead.url, ['transaction.deposit']);
-    await register(app, alive.url, ['transaction.deposit']);
-    await croupier.execute({ kind: 'register', playerId: 'p1', currency: 'EUR' });
-    for (let index = 0; index < 4; index += 1) await deposit(croupier, 'p1', `d${index}`);
-    await until(async () => (await deliveries(app, deadHook.id)).every((delivery) => delivery['status'] === 'failed'), 15_000);
-    const failed = await deliveries(app, deadHook.id);
-    expect(failed).toHaveLength(4);
-    for (const delivery of failed) expect(delivery).toMatchObject({ status: 'failed', attempts: 3, last_error: 'HTTP 500' });
-    expect(service.breakerOf(deadHook.id).openings).toBeGreaterThan(0);
-    // While the breaker was open nothing was sent and no attempt counted: each counted attempt is one request.
-    expect(dead.received).toHaveLength(12);
-    await until(() => alive.received.length === 4);
-  });
+    it('ends a dead endpoint failed with its last error and opens its breaker, while another keeps receiving', async () => {
+      const { croupier, app, service } = await setUp({ attemptsMax: 3, breakerVolumeThreshold: 2, breakerErrorPercentage: 50 }, freshStore(store));
+      const dead = await endpoint(() => 500);
+      const alive = await endpoint();
+      cleanups.push(dead.close, alive.close);
+      const deadHook = await register(app, dead.url, ['transaction.deposit']);
+      await register(app, alive.url, ['transaction.deposit']);
+      await croupier.execute({ kind: 'register', playerId: 'p1', currency: 'EUR' });
+      for (let index = 0; index < 4; index += 1) await deposit(croupier, 'p1', `d${index}`);
+      await until(async () => (await deliveries(app, deadHook.id)).every((delivery) => delivery['status'] === 'failed'), 15_000);
+      const failed = await deliveries(app, deadHook.id);
+      expect(failed).toHaveLength(4);
+      for (const delivery of failed) expect(delivery).toMatchObject({ status: 'failed', attempts: 3, last_error: 'HTTP 500' });
+      expect(service.breakerOf(deadHook.id).openings).toBeGreaterThan(0);
+      // While the breaker was open nothing was sent and no attempt counted: each counted attempt is one request.
+      expect(dead.received).toHaveLength(12);
+      await until(() => alive.received.length === 4);
+    });
 
-  it('delivers only the event types an endpoint asked for', async () => {
-    const { croupier, app } = await setUp({});
-    const withdrawals = await endpoint();
-    const everything = await endpoint();
-    cleanups.push(withdrawals.close, everything.close);
-    await register(app, withdrawals.url, ['transaction.withdrawal']);
-    await register(app, everything.url, ['transaction.*', 'bonus.*']);
-    await croupier.execute({ kind: 'register', playerId: 'p1', currency: 'EUR' });
-    await deposit(croupier, 'p1', 'd1', '500');
-    expect((await croupier.execute({ kind: 'withdrawal', source: 'operator', transactionId: 'w1', playerId: 'p1', amount: '200' })).ok).toBe(true);
-    expect((await croupier.execute({ kind: 'withdrawal', source: 'operator', transactionId: 'w2', playerId: 'p1', amount: '9999' })).ok).toBe(false);
-    await until(() => everything.received.length === 3);
-    await until(() => withdrawals.received.length === 1);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(withdrawals.received.map((request) => (JSON.parse(request.body) as { type: string }).type)).toEqual(['transaction.withdrawal']);
-    expect(everything.received.map((request) => (JSON.parse(request.body) as { type: string }).type).sort()).toEqual(['transaction.deposit', 'transaction.refused', 'transaction.withdrawal']);
-  });
+    it('delivers only the event types an endpoint asked for', async () => {
+      const { croupier, app } = await setUp({}, freshStore(store));
+      const withdrawals = await endpoint();
+      const everything = await endpoint();
+      cleanups.push(withdrawals.close, everything.close);
+      await register(app, withdrawals.url, ['transaction.withdrawal']);
+      await register(app, everything.url, ['transaction.*', 'bonus.*']);
+      await croupier.execute({ kind: 'register', playerId: 'p1', currency: 'EUR' });
+      await deposit(croupier, 'p1', 'd1', '500');
+      expect((await croupier.execute({ kind: 'withdrawal', source: 'operator', transactionId: 'w1', playerId: 'p1', amount: '200' })).ok).toBe(true);
+      expect((await croupier.execute({ kind: 'withdrawal', source: 'operator', transactionId: 'w2', playerId: 'p1', amount: '9999' })).ok).toBe(false);
+      await until(() => everything.received.length === 3);
+      await until(() => withdrawals.received.length === 1);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(withdrawals.received.map((request) => (JSON.parse(request.body) as { type: string }).type)).toEqual(['transaction.withdrawal']);
+      expect(everything.received.map((request) => (JSON.parse(request.body) as { type: string }).type).sort()).toEqual(['transaction.deposit', 'transaction.refused', 'transaction.withdrawal']);
+    });
 
-  it('refuses unknown event types, plain http to another host, and an unknown webhook', async () => {
-    const { app } = await setUp({});
-    expect((await call(app, 'POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/x', event_types: ['transaction.nope'] })).status).toBe(400);
-    expect((await call(app, 'POST', '/v1/webhooks', { url: 'http://example.com/x', event_types: ['bonus.*'] })).status).toBe(400);
-    expect((await call(app, 'POST', '/v1/webhooks', { url: 'ftp://127.0.0.1/x', event_types: ['*'] })).status).toBe(400);
-    expect((await call(app, 'GET', '/v1/webhooks/unknown-id/deliveries')).json).toMatchObject({ error: { code: 'WEBHOOK_NOT_FOUND' } });
-    const created = await register(app, 'https://hooks.example.com/croupier', ['wagering.progressed', 'bonus.*']);
-    expect((await call(app, 'GET', '/v1/webhooks')).json.items?.map((item) => item['webhook_id'])).toEqual([created.id]);
-    expect((await call(app, 'GET', '/v1/webhooks')).json.items?.[0]).not.toHaveProperty('secret');
-    expect((await call(app, 'DELETE', `/v1/webhooks/${created.id}`)).status).toBe(204);
-    expect((await call(app, 'DELETE', `/v1/webhooks/${created.id}`)).status).toBe(404);
-  });
+    it('refuses unknown event types, plain http to another host, and an unknown webhook', async () => {
+      const { app } = await setUp({}, freshStore(store));
+      expect((await call(app, 'POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/x', event_types: ['transaction.nope'] })).status).toBe(400);
+      expect((await call(app, 'POST', '/v1/webhooks', { url: 'http://example.com/x', event_types: ['bonus.*'] })).status).toBe(400);
+      expect((await call(app, 'POST', '/v1/webhooks', { url: 'ftp://127.0.0.1/x', event_types: ['*'] })).status).toBe(400);
+      expect((await call(app, 'GET', '/v1/webhooks/unknown-id/deliveries')).json).toMatchObject({ error: { code: 'WEBHOOK_NOT_FOUND' } });
+      const created = await register(app, 'https://hooks.example.com/croupier', ['wagering.progressed', 'bonus.*']);
+      expect((await call(app, 'GET', '/v1/webhooks')).json.items?.map((item) => item['webhook_id'])).toEqual([created.id]);
+      expect((await call(app, 'GET', '/v1/webhooks')).json.items?.[0]).not.toHaveProperty('secret');
+      expect((await call(app, 'DELETE', `/v1/webhooks/${created.id}`)).status).toBe(204);
+      expect((await call(app, 'DELETE', `/v1/webhooks/${created.id}`)).status).toBe(404);
+    });
 
-  it('suspends an endpoint past its bound of pending deliveries and counts what it skipped', async () => {
-    const { croupier, app } = await setUp({ pendingPerEndpointMax: 2, backoffBaseMs: 60_000, backoffMsMax: 60_000 });
-    const dead = await endpoint(() => 500);
-    cleanups.push(dead.close);
-    const { id } = await register(app, dead.url, ['transaction.deposit']);
-    await croupier.execute({ kind: 'register', playerId: 'p1', currency: 'EUR' });
-    for (let index = 0; index < 5; index += 1) await deposit(croupier, 'p1', `d${index}`);
-    await until(async () => (await call(app, 'GET', `/v1/webhooks/${id}`)).json['skipped_events'] === '3');
-    expect((await call(app, 'GET', `/v1/webhooks/${id}`)).json).toMatchObject({ status: 'suspended', suspended_reason: 'more than 2 deliveries pending' });
-    expect(await deliveries(app, id)).toHaveLength(2);
-  });
+    it('suspends an endpoint past its bound of pending deliveries and counts what it skipped', async () => {
+      const { croupier, app } = await setUp({ pendingPerEndpointMax: 2, backoffBaseMs: 60_000, backoffMsMax: 60_000 }, freshStore(store));
+      const dead = await endpoint(() => 500);
+      cleanups.push(dead.close);
+      const { id } = await register(app, dead.url, ['transaction.deposit']);
+      await croupier.execute({ kind: 'register', playerId: 'p1', currency: 'EUR' });
+      for (let index = 0; index < 5; index += 1) await deposit(croupier, 'p1', `d${index}`);
+      await until(async () => (await call(app, 'GET', `/v1/webhooks/${id}`)).json['skipped_events'] === '3');
+      expect((await call(app, 'GET', `/v1/webhooks/${id}`)).json).toMatchObject({ status: 'suspended', suspended_reason: 'more than 2 deliveries pending' });
+      expect(await deliveries(app, id)).toHaveLength(2);
+    });
 
-  it('keeps pending deliveries across a restart, and catches up events committed while it was stopped', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'croupier-webhooks-'));
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const receiver = await endpoint(() => 503);
-    cleanups.push(receiver.close);
-    const first = await setUp({ backoffBaseMs: 60_000, backoffMsMax: 60_000 }, dataDir);
-    const { id } = await register(first.app, receiver.url, ['transaction.deposit']);
-    await first.croupier.execute({ kind: 'register', playerId: 'p1', currency: 'EUR' });
-    await deposit(first.croupier, 'p1', 'd1');
-    await until(() => receiver.received.length === 1);
-    // Committed while no dispatcher listens: only the event log has it.
-    await first.service.stop();
-    await deposit(first.croupier, 'p1', 'd2');
-    await first.app.close();
-    await first.croupier.close();
-    cleanups.pop();
+    it('keeps pending deliveries across a restart, and catches up events committed while it was stopped', async () => {
+      const stored = freshStore(store, true);
+      const receiver = await endpoint(() => 503);
+      cleanups.push(receiver.close);
+      const first = await setUp({ backoffBaseMs: 60_000, backoffMsMax: 60_000 }, stored);
+      const { id } = await register(first.app, receiver.url, ['transaction.deposit']);
+      await first.croupier.execute({ kind: 'register', playerId: 'p1', currency: 'EUR' });
+      await deposit(first.croupier, 'p1', 'd1');
+      await until(() => receiver.received.length === 1);
+      // Committed while no dispatcher listens: only the event log has it.
+      await first.service.stop();
+      await deposit(first.croupier, 'p1', 'd2');
+      await first.app.close();
+      await first.croupier.close();
+      cleanups.pop();
 
-    receiver.status = () => 200;
-    const second = await setUp({ backoffBaseMs: 20, backoffMsMax: 20 }, dataDir);
-    // The first delivery waits out its 60 s backoff from before the restart; the caught-up one goes now.
-    await until(() => receiver.received.length === 2);
-    const rows = await deliveries(second.app, id);
-    expect(rows.map((row) => row['status']).sort()).toEqual(['delivered', 'pending']);
-    expect(rows.find((row) => row['status'] === 'pending')).toMatchObject({ attempts: 1, last_error: 'HTTP 503' });
+      receiver.status = () => 200;
+      const second = await setUp({ backoffBaseMs: 20, backoffMsMax: 20 }, stored);
+      // The first delivery waits out its 60 s backoff from before the restart; the caught-up one goes now.
+      await until(() => receiver.received.length === 2);
+      const rows = await deliveries(second.app, id);
+      expect(rows.map((row) => row['status']).sort()).toEqual(['delivered', 'pending']);
+      expect(rows.find((row) => row['status'] === 'pending')).toMatchObject({ attempts: 1, last_error: 'HTTP 503' });
+    });
   });
-});
+}
