@@ -12,6 +12,8 @@ export interface ServiceConfig {
   readonly providers: string | undefined;
   /** CROUPIER_OPERATOR_KEYS: comma list of bearer keys. */
   readonly operatorKeys: string | undefined;
+  /** CROUPIER_PLAYER_TOKEN_SECRET: signs the WebSocket's player tokens; the same on every node. */
+  readonly playerTokenSecret?: string | undefined;
   readonly nodeEnv: string | undefined;
   readonly rateLimits: RateLimitSettings;
   readonly logLevel: string;
@@ -24,6 +26,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ServiceConfig {
     host: env.HOST === undefined || env.HOST === '' ? undefined : env.HOST,
     providers: env.CROUPIER_PROVIDERS,
     operatorKeys: env.CROUPIER_OPERATOR_KEYS,
+    playerTokenSecret: env.CROUPIER_PLAYER_TOKEN_SECRET,
     nodeEnv: env.NODE_ENV,
     logLevel: env.LOG_LEVEL ?? 'info',
     rateLimits: {

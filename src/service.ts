@@ -8,6 +8,7 @@ import { RateLimits } from './api/rate-limits.js';
 import type { ServiceConfig } from './config.js';
 import { createCroupier, type Croupier } from './croupier.js';
 import type { CommitSubscriber } from './engine/committed-batch.js';
+import { developmentTokenSecretFileName, PlayerTokens, tokenSecretFromEnvironment } from './push/player-tokens.js';
 import { WebhookService } from './webhooks/webhook-service.js';
 
 export interface Service {
@@ -24,6 +25,7 @@ const providerRefreshMs = 5_000;
 /** Wires the whole service: engine and store, provider registry, rate limits, HTTP app. */
 export async function startService(config: ServiceConfig, logger: Logger = createLogger(config.logLevel)): Promise<Service> {
   const keys = operatorKeysFromEnvironment(config.operatorKeys, config.nodeEnv, developmentKeyFile(config));
+  const tokenSecret = tokenSecretFromEnvironment(config.playerTokenSecret, config.nodeEnv, developmentKeyFile(config, developmentTokenSecretFileName));
   const fromEnvironment = providersFromEnvironment(config.providers);
   const croupier = await createCroupier({
     ...config.croupier,
@@ -33,7 +35,7 @@ export async function startService(config: ServiceConfig, logger: Logger = creat
   await providers.start(providerRefreshMs);
   const webhooks = await WebhookService.start(croupier, { warn: (fields, message) => logger.warn(fields, message) });
   const rateLimits = RateLimits.create(config.rateLimits);
-  const app = await buildApp({ croupier, providers, rateLimits, operatorKeys: keys.keys, logger });
+  const app = await buildApp({ croupier, providers, rateLimits, operatorKeys: keys.keys, logger, push: { tokens: new PlayerTokens(tokenSecret.secret) } });
   await app.listen({ port: config.port, host: listenHost(config.host, keys) });
   if (keys.generated !== null) {
     logger.warn(
@@ -41,6 +43,7 @@ export async function startService(config: ServiceConfig, logger: Logger = creat
       'CROUPIER_OPERATOR_KEYS is not set: using this development operator key, kept in the data folder for the next runs; listening on 127.0.0.1 unless HOST says otherwise. Set CROUPIER_OPERATOR_KEYS before production.',
     );
   }
+  if (tokenSecret.generated) logger.warn({ file: tokenSecret.generatedFile }, 'CROUPIER_PLAYER_TOKEN_SECRET is not set: player tokens are signed with a development secret, kept in the data folder. Set it (the same on every node) before production.');
   logger.info({ store: croupier.store, partitions: croupier.settings.partitionCount, providers: providers.list().length }, 'croupier started');
   let stopping: Promise<void> | null = null;
   return {
@@ -70,10 +73,10 @@ function failureLog(logger: Logger): CommitSubscriber {
   };
 }
 
-/** The development key's file: in the data folder (CROUPIER_DATA_DIR), whichever store runs; none when the store is in memory. */
-function developmentKeyFile(config: ServiceConfig): string | undefined {
+/** A development credential's file (the operator key, the player token secret): in the data folder (CROUPIER_DATA_DIR), whichever store runs; none when the store is in memory. */
+function developmentKeyFile(config: ServiceConfig, fileName = developmentKeyFileName): string | undefined {
   const dataDir = config.croupier.dataDir;
-  return typeof dataDir === 'string' ? join(dataDir, developmentKeyFileName) : undefined;
+  return typeof dataDir === 'string' ? join(dataDir, fileName) : undefined;
 }
 
 /**

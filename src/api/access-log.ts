@@ -16,7 +16,7 @@ export class AccessLog extends LogController {
   override incomingRequest(): void {}
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    const line = { method: request.method, url: clipped(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 };
+    const line = { method: request.method, url: clipped(withoutToken(request.url)), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 };
     if (error) reply.log.error({ ...line, err: error }, 'request failed while responding');
     else if (reply.statusCode < 400 && request.url.startsWith(providerPrefix)) reply.log.debug(line, 'request');
     else if (reply.refusal === null) reply.log.info(line, 'request');
@@ -25,3 +25,8 @@ export class AccessLog extends LogController {
 }
 
 const providerPrefix = '/v1/provider/';
+
+/** A player token in a query (GET /v1/stream?token=) is a credential: the line keeps that it was there, not its value. */
+export function withoutToken(url: string): string {
+  return url.includes('token=') ? url.replace(/([?&]token=)[^&#]*/g, '$1…') : url;
+}

@@ -38,10 +38,17 @@ const document = {
     { name: 'campaigns', description: 'Bonus campaigns (operator key).' },
     { name: 'bonuses', description: "Players' bonus grants and opt-ins (operator key)." },
     { name: 'providers', description: 'Game providers and their secrets (operator key).' },
+    { name: 'stream', description: "Live push: a player's events over a WebSocket, opened with a player token the operator issues (README \"Live push\")." },
   ],
   components: {
     securitySchemes: {
       operatorKey: { type: 'http', scheme: 'bearer', description: 'an operator API key (CROUPIER_OPERATOR_KEYS): `Authorization: Bearer <key>`' },
+      playerToken: {
+        type: 'apiKey',
+        in: 'query',
+        name: 'token',
+        description: 'A player token (JWT, HS256) from POST /v1/players/{player_id}/tokens, in `?token=` or as `Authorization: Bearer <token>`; it opens GET /v1/stream for that player only until it expires.',
+      },
       providerSignature: {
         type: 'apiKey',
         in: 'header',

@@ -1,7 +1,7 @@
 // Goal: /openapi.json is enough to integrate from. Every route has a summary, a unique
 // operationId and tags; the provider routes require their three headers, name the HMAC scheme
-// and show example calls; the operator routes name the bearer scheme; PUT /v1/games/{game_id}
-// takes the id from the path only.
+// and show example calls; the operator routes name the bearer scheme and the player WebSocket
+// its token; PUT /v1/games/{game_id} takes the id from the path only.
 // Method: the app on in-memory PGlite; the document is read with app.inject() and walked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, testOperatorKey, type TestApp } from '../support/http-app.js';
@@ -60,8 +60,9 @@ describe('the OpenAPI document', () => {
     expect(schemes.providerSignature).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-Signature' });
     expect(schemes.providerSignature?.description).toMatch(/HMAC-SHA256/);
     expect(schemes.operatorKey).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(schemes.playerToken).toMatchObject({ type: 'apiKey', in: 'query', name: 'token' });
     for (const [route, operation] of operations()) {
-      const scheme = route.includes('/v1/provider/') ? 'providerSignature' : 'operatorKey';
+      const scheme = route.includes('/v1/provider/') ? 'providerSignature' : route === 'GET /v1/stream' ? 'playerToken' : 'operatorKey';
       expect(operation.security, route).toEqual([{ [scheme]: [] }]);
     }
   });

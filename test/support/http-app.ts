@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
-import { buildApp } from '../../src/api/app.js';
+import { buildApp, type AppOptions } from '../../src/api/app.js';
 import { ProviderRegistry, providersFromEnvironment } from '../../src/api/provider/provider-registry.js';
 import { RateLimits } from '../../src/api/rate-limits.js';
 import { createCroupier, type Croupier } from '../../src/croupier.js';
@@ -29,6 +29,8 @@ export interface TestAppOptions {
   readonly logger?: Logger;
   /** Listen on a free port of 127.0.0.1 (for fetch); otherwise only app.inject works. */
   readonly listen?: boolean;
+  /** Player tokens and push limits for GET /v1/stream. */
+  readonly push?: AppOptions['push'];
   /** Reuse this croupier instead of creating one (it is then not closed by close()). */
   readonly croupier?: Croupier;
 }
@@ -47,6 +49,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     operatorKeys: options.operatorKeys ?? [testOperatorKey],
     logger: options.logger,
     nowSeconds: options.nowSeconds,
+    push: options.push,
   });
   let baseUrl: string | null = null;
   if (options.listen === true) baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });

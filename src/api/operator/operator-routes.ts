@@ -11,6 +11,8 @@ import { operatorAuthentication } from './operator-authentication.js';
 import { playerRoutes } from './player-routes.js';
 import { providerAdminRoutes } from './provider-admin-routes.js';
 import { reportRoutes } from './report-routes.js';
+import type { PlayerTokens } from '../../push/player-tokens.js';
+import { tokenRoutes } from './token-routes.js';
 import { transactionRoutes } from './transaction-routes.js';
 import { webhookRoutes } from './webhook-routes.js';
 import { urlPolicyOf } from '../../webhooks/url-policy.js';
@@ -20,6 +22,7 @@ export interface OperatorRouteOptions {
   readonly providers: ProviderRegistry;
   readonly rateLimits: RateLimits;
   readonly keys: readonly string[];
+  readonly playerTokens: PlayerTokens;
 }
 
 /**
@@ -27,7 +30,7 @@ export interface OperatorRouteOptions {
  * order the OpenAPI document lists them.
  */
 export async function operatorRoutes(app: FastifyInstance, options: OperatorRouteOptions): Promise<void> {
-  const { croupier, providers, rateLimits, keys } = options;
+  const { croupier, providers, rateLimits, keys, playerTokens } = options;
   app.addHook('onRequest', operatorAuthentication(keys, rateLimits));
   playerRoutes(app, croupier, croupier.players);
   accountRoutes(app, croupier);
@@ -38,5 +41,6 @@ export async function operatorRoutes(app: FastifyInstance, options: OperatorRout
   providerAdminRoutes(app, providers);
   auditRoutes(app, croupier.audit);
   reportRoutes(app, croupier.reports);
+  tokenRoutes(app, croupier, playerTokens);
   webhookRoutes(app, croupier.webhooks, urlPolicyOf(process.env));
 }
