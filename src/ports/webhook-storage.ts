@@ -69,4 +69,6 @@ export interface WebhookStorage {
   /** Pending deliveries due at `now`, oldest due first (a suspended endpoint still drains what it has). */
   due(now: Date, limit: number): Promise<Delivery[]>;
   settle(delivery: Delivery, result: AttemptResult): Promise<void>;
+  /** Deletes at most `limit` delivered or failed deliveries last changed before `before`; answers how many. */
+  prune(before: Date, limit: number): Promise<number>;
 }

@@ -98,6 +98,16 @@ export class WebhookStore implements WebhookStorage {
       [...key, status, error, next],
     );
   }
+
+  async prune(before: Date, limit: number): Promise<number> {
+    const rows = await this.client.query(
+      `DELETE FROM webhook_deliveries WHERE (webhook_id, event_id) IN (
+         SELECT webhook_id, event_id FROM webhook_deliveries WHERE status <> 'pending' AND updated_at < $1::timestamptz LIMIT $2)
+       RETURNING 1`,
+      [before.toISOString(), limit],
+    );
+    return rows.length;
+  }
 }
 
 // Endpoints already suspended, or at their bound of pending deliveries, take none of this batch's:

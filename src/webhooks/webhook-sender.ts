@@ -73,6 +73,16 @@ export class WebhookSender {
     return { open: this.breakers.get(webhookId)?.opened ?? false, openings: this.openings.get(webhookId) ?? 0 };
   }
 
+  /** Drops the breakers of endpoints no longer registered. */
+  forgetOthers(registered: ReadonlyMap<string, unknown>): void {
+    for (const [webhookId, breaker] of this.breakers) {
+      if (registered.has(webhookId)) continue;
+      breaker.shutdown();
+      this.breakers.delete(webhookId);
+      this.openings.delete(webhookId);
+    }
+  }
+
   private async poll(): Promise<void> {
     const free = this.options.settings.concurrencyMax - this.inFlight.size;
     if (free <= 0) return;

@@ -24,6 +24,8 @@ export class WebhookService {
   private byId = new Map<string, Webhook>();
   private subscription: Subscription | null = null;
   private refreshTimer: NodeJS.Timeout | null = null;
+  private pruneTimer: NodeJS.Timeout | null = null;
+  private pruning: Promise<unknown> = Promise.resolve();
   private unwatch: (() => void) | null = null;
 
   private constructor(
@@ -65,6 +67,8 @@ export class WebhookService {
     sender.start();
     service.refreshTimer = setInterval(() => void service?.refresh().catch(() => undefined), options.endpointRefreshMs ?? 5_000);
     service.refreshTimer.unref();
+    service.pruneTimer = setInterval(() => service?.startPrune(now), settings.pruneMs);
+    service.pruneTimer.unref();
     return service;
   }
 
@@ -72,6 +76,17 @@ export class WebhookService {
     const all = await this.croupier.webhooks.all();
     this.endpoints = all;
     this.byId = new Map(all.map((webhook) => [webhook.webhookId, webhook]));
+    this.sender.forgetOthers(this.byId);
+  }
+
+  /** Deletes delivered and failed deliveries past their retention: one bounded batch per sweep. */
+  prune(now: () => Date = () => new Date()): Promise<number> {
+    const before = new Date(now().getTime() - this.settings.deliveryRetentionMs);
+    return this.croupier.webhooks.prune(before, this.settings.pruneBatchMax);
+  }
+
+  private startPrune(now: () => Date): void {
+    this.pruning = this.pruning.then(() => this.prune(now)).catch(() => undefined);
   }
 
   breakerOf(webhookId: string): { readonly open: boolean; readonly openings: number } {
@@ -83,6 +98,8 @@ export class WebhookService {
     this.subscription?.unsubscribe();
     this.unwatch?.();
     if (this.refreshTimer !== null) clearInterval(this.refreshTimer);
+    if (this.pruneTimer !== null) clearInterval(this.pruneTimer);
+    await this.pruning;
     await this.sender.stop();
     await this.dispatcher.flush();
   }

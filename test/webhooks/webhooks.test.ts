@@ -231,6 +231,23 @@ for (const store of await storesUnderTest('operator webhooks')) {
       expect(await deliveries(app, id)).toHaveLength(2);
     });
 
+    it('prunes delivered and failed deliveries past their retention, never pending ones', async () => {
+      const { croupier, app, service } = await setUp({ backoffBaseMs: 60_000, backoffMsMax: 60_000 }, freshStore(store));
+      const alive = await endpoint();
+      const dead = await endpoint(() => 503);
+      cleanups.push(alive.close, dead.close);
+      const aliveHook = await register(app, alive.url, ['transaction.deposit']);
+      const deadHook = await register(app, dead.url, ['transaction.deposit']);
+      await croupier.execute({ kind: 'register', playerId: 'p1', currency: 'EUR' });
+      await deposit(croupier, 'p1', 'd1');
+      await until(async () => (await deliveries(app, aliveHook.id))[0]?.['status'] === 'delivered' && (await deliveries(app, deadHook.id))[0]?.['attempts'] === 1);
+      expect(await service.prune()).toBe(0);
+      const afterRetention = () => new Date(Date.now() + service.settings.deliveryRetentionMs + 60_000);
+      expect(await service.prune(afterRetention)).toBe(1);
+      expect(await deliveries(app, aliveHook.id)).toEqual([]);
+      expect(await deliveries(app, deadHook.id)).toHaveLength(1);
+    });
+
     it('keeps pending deliveries across a restart, and catches up events committed while it was stopped', async () => {
       const stored = freshStore(store, true);
       const receiver = await endpoint(() => 503);
