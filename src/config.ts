@@ -2,6 +2,7 @@ import type { FundsOrder } from './core/funds-order.js';
 import type { CroupierOptions } from './croupier.js';
 import { moneyLimitsFromEnvironment } from './money-limits-config.js';
 import type { RateLimitSettings } from './api/rate-limits.js';
+import { betStreamConfigFromEnvironment, type BetStreamConfig } from './stream/stream-config.js';
 
 export interface ServiceConfig {
   readonly port: number;
@@ -17,6 +18,8 @@ export interface ServiceConfig {
   readonly nodeEnv: string | undefined;
   readonly rateLimits: RateLimitSettings;
   readonly logLevel: string;
+  /** The bet stream: commands from game servers over NATS JetStream, when NATS_URL is set. */
+  readonly betStream?: BetStreamConfig | undefined;
 }
 
 /** Reads the service's configuration from the environment; every variable has a default. */
@@ -29,6 +32,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ServiceConfig {
     playerTokenSecret: env.CROUPIER_PLAYER_TOKEN_SECRET,
     nodeEnv: env.NODE_ENV,
     logLevel: env.LOG_LEVEL ?? 'info',
+    betStream: betStreamConfigFromEnvironment(env),
     rateLimits: {
       providerPerSecond: integer(env, 'CROUPIER_RATE_LIMIT_PROVIDER', 5_000),
       operatorPerSecond: integer(env, 'CROUPIER_RATE_LIMIT_OPERATOR', 500),

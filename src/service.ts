@@ -8,6 +8,7 @@ import { RateLimits } from './api/rate-limits.js';
 import type { ServiceConfig } from './config.js';
 import { createCroupier, type Croupier } from './croupier.js';
 import type { CommitSubscriber } from './engine/committed-batch.js';
+import { BetStream } from './stream/bet-stream.js';
 import { developmentTokenSecretFileName, PlayerTokens, tokenSecretFromEnvironment } from './push/player-tokens.js';
 import { WebhookService } from './webhooks/webhook-service.js';
 
@@ -33,6 +34,8 @@ export async function startService(config: ServiceConfig, logger: Logger = creat
   });
   const providers = new ProviderRegistry(fromEnvironment, croupier.providers);
   await providers.start(providerRefreshMs);
+  // Bet-stream ingestion (docs/stream.md); it connects in the background, so start-up never waits for NATS.
+  const betStream = config.betStream?.natsUrl === undefined ? null : BetStream.start({ url: config.betStream.natsUrl, settings: config.betStream.settings, croupier, findProvider: (id) => providers.find(id), log: logger });
   const webhooks = await WebhookService.start(croupier, { warn: (fields, message) => logger.warn(fields, message) });
   const rateLimits = RateLimits.create(config.rateLimits);
   const app = await buildApp({ croupier, providers, rateLimits, operatorKeys: keys.keys, logger, push: { tokens: new PlayerTokens(tokenSecret.secret) } });
@@ -53,6 +56,8 @@ export async function startService(config: ServiceConfig, logger: Logger = creat
     stop() {
       stopping ??= (async () => {
         await app.close();
+        // The commands in hand finish (outcome published, acked) before the engine drains.
+        await betStream?.stop();
         providers.stop();
         await webhooks.stop();
         await croupier.close();
