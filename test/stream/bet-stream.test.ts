@@ -29,7 +29,7 @@ import { createTestCroupier, type TestCroupier } from '../support/test-croupier.
 const natsUp = await requireNats('bet stream');
 
 const partitionCount = 4;
-const playerCount = 48;
+const playerCount = 200;
 const publishedCount = 10_000;
 const duplicateCount = 500;
 const poisonCount = 100;
@@ -67,6 +67,7 @@ describe.skipIf(!natsUp)('bet stream: duplicates and poison', () => {
     console.log(`[bet stream seed=${seed}]`);
     const random = seededRandom(seed);
     const players = streamPlayers(playerCount, 'dup');
+    const openedAt = Date.now();
     croupier = await createTestCroupier({ dataDir: null, engine: { partitionCount, moneyLimits: roomyMoneyLimits } });
     await fund(croupier, players);
     stream = BetStream.start({ url: process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222', settings, croupier, findProvider: (id) => (id === provider.providerId ? provider : undefined), log: silentLog });
@@ -77,6 +78,8 @@ describe.skipIf(!natsUp)('bet stream: duplicates and poison', () => {
 
     // Publish: valid waves, with duplicates and poison mixed in between waves.
     const waves = streamWaves(players, validCount, random);
+    const startedAt = Date.now();
+    console.log(`[bet stream seed=${seed}] set up in ${startedAt - openedAt} ms`);
     const valid = waves.flat();
     const poison = new Map<number, PoisonReason>();
     const extras = mixedExtras();
@@ -87,14 +90,16 @@ describe.skipIf(!natsUp)('bet stream: duplicates and poison', () => {
       expect(answers.every((answer) => !answer.duplicate), 'a first publication is never a duplicate').toBe(true);
       published += wave.length;
       validPublished += wave.length;
-      for (const extra of extras.splice(0, Math.ceil((duplicateCount + poisonCount) / waves.length))) {
+      const mixed = extras.splice(0, Math.ceil((duplicateCount + poisonCount) / waves.length)).map(async (extra) => {
         // An op already published: a duplicate repeats it, poison borrows its player.
         const op = valid[Math.floor(random() * validPublished)] as StreamOp;
+        published += 1;
         if (extra.type === 'poison') poison.set(await publishPoison(js, clients[0] as GameServerClient, extra.reason, op, names, published), extra.reason);
         else await publishDuplicate(js, clients[0] as GameServerClient, op, extra.sameMessageId);
-        published += 1;
-      }
+      });
+      await Promise.all(mixed);
     }
+    console.log(`[bet stream seed=${seed}] published ${published} commands in ${Date.now() - startedAt} ms`);
     expect(extras).toEqual([]);
     expect(published).toBe(publishedCount);
     expect(poison.size).toBe(poisonCount);
@@ -105,11 +110,13 @@ describe.skipIf(!natsUp)('bet stream: duplicates and poison', () => {
       drainWaitMs,
       'the stream drains',
     );
+    console.log(`[bet stream seed=${seed}] drained ${Date.now() - startedAt} ms after the first publication`);
     expect(await streamMessages(connection, names.outcomesStream), 'exactly one outcome per valid command').toBe(validCount);
     expect(await streamMessages(connection, names.deadLetterStream), 'one dead letter per poison message').toBe(poisonCount);
 
     // Outcomes: one per valid command, each accepted and not a replay, under the command's message id.
     const outcomes = await collect((clients[0] as GameServerClient).outcomes(), validCount);
+    console.log(`[bet stream seed=${seed}] outcomes read ${Date.now() - startedAt} ms after the first publication`);
     const byId = new Map(outcomes.map((outcome) => [outcome.messageId, outcome]));
     expect(byId.size).toBe(validCount);
     for (const op of valid) {
@@ -124,21 +131,25 @@ describe.skipIf(!natsUp)('bet stream: duplicates and poison', () => {
     expect(letters.every((letter) => letter.detail.length > 0 && (letter.data !== undefined || letter.data_base64 !== undefined))).toBe(true);
 
     // The ledger: exactly the model of each valid command applied once.
+    console.log(`[bet stream seed=${seed}] checked ${Date.now() - startedAt} ms after the first publication`);
     const model = modelBalances(players, valid);
     expect(await croupier.verifyLedger()).toEqual([]);
-    for (const playerId of players) {
-      expect(await croupier.execute({ kind: 'balance', playerId }), `balance of ${playerId}`).toMatchObject({ ok: true, balance: { cash: model.get(playerId), bonus: 0n } });
-    }
+    const balances = await Promise.all(players.map((playerId) => (croupier as TestCroupier).execute({ kind: 'balance', playerId })));
+    players.forEach((playerId, index) => {
+      expect(balances[index], `balance of ${playerId}`).toMatchObject({ ok: true, balance: { cash: model.get(playerId), bonus: 0n } });
+    });
   });
 });
 
 const silentLog = { warn: () => undefined, error: () => undefined };
 
 async function fund(croupier: TestCroupier, players: readonly string[]): Promise<void> {
-  for (const playerId of players) {
-    expect(await croupier.execute({ kind: 'register', playerId, currency: streamCurrency })).toMatchObject({ ok: true });
-    expect(await croupier.execute({ kind: 'deposit', source: 'operator', transactionId: `fund-${playerId}`, playerId, amount: streamInitialCash.toString(), currency: streamCurrency })).toMatchObject({ ok: true });
-  }
+  const registered = await Promise.all(players.map((playerId) => croupier.execute({ kind: 'register', playerId, currency: streamCurrency })));
+  expect(registered.every((outcome) => outcome.ok)).toBe(true);
+  const funded = await Promise.all(
+    players.map((playerId) => croupier.execute({ kind: 'deposit', source: 'operator', transactionId: `fund-${playerId}`, playerId, amount: streamInitialCash.toString(), currency: streamCurrency })),
+  );
+  expect(funded.every((outcome) => outcome.ok)).toBe(true);
 }
 
 function publishOp(client: GameServerClient, op: StreamOp): Promise<{ duplicate: boolean }> {
