@@ -1,5 +1,6 @@
 import type { FundsOrder } from './core/funds-order.js';
 import type { CroupierOptions } from './croupier.js';
+import { busConfigFromEnvironment, type BusConfig } from './bus/bus-config.js';
 import { moneyLimitsFromEnvironment } from './money-limits-config.js';
 import type { RateLimitSettings } from './api/rate-limits.js';
 import { betStreamConfigFromEnvironment, type BetStreamConfig } from './stream/stream-config.js';
@@ -18,6 +19,8 @@ export interface ServiceConfig {
   readonly nodeEnv: string | undefined;
   readonly rateLimits: RateLimitSettings;
   readonly logLevel: string;
+  /** NATS_URL and the bus settings; absent, the in-process bus with the defaults. */
+  readonly bus?: BusConfig | undefined;
   /** The bet stream: commands from game servers over NATS JetStream, when NATS_URL is set. */
   readonly betStream?: BetStreamConfig | undefined;
 }
@@ -32,6 +35,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ServiceConfig {
     playerTokenSecret: env.CROUPIER_PLAYER_TOKEN_SECRET,
     nodeEnv: env.NODE_ENV,
     logLevel: env.LOG_LEVEL ?? 'info',
+    bus: busConfigFromEnvironment(env),
     betStream: betStreamConfigFromEnvironment(env),
     rateLimits: {
       providerPerSecond: integer(env, 'CROUPIER_RATE_LIMIT_PROVIDER', 5_000),

@@ -2,11 +2,12 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { buildApp } from './api/app.js';
+import { EventPublishing } from './bus/event-publishing.js';
 import { developmentKeyFileName, operatorKeysFromEnvironment, type OperatorKeys } from './api/operator/operator-keys.js';
 import { ProviderRegistry, providersFromEnvironment } from './api/provider/provider-registry.js';
 import { RateLimits } from './api/rate-limits.js';
 import type { ServiceConfig } from './config.js';
-import { createCroupier, type Croupier } from './croupier.js';
+import { createCroupier, openStore, type Croupier } from './croupier.js';
 import type { CommitSubscriber } from './engine/committed-batch.js';
 import { BetStream } from './stream/bet-stream.js';
 import { developmentTokenSecretFileName, PlayerTokens, tokenSecretFromEnvironment } from './push/player-tokens.js';
@@ -15,6 +16,8 @@ import { WebhookService } from './webhooks/webhook-service.js';
 export interface Service {
   readonly app: FastifyInstance;
   readonly croupier: Croupier;
+  /** The event bus and its relay: readiness and lag figures (docs/events.md). */
+  readonly events: EventPublishing;
   /** The development operator key when none was configured (kept in the data folder). */
   readonly generatedOperatorKey: string | null;
   /** Stops taking requests, drains the engine, closes the store. */
@@ -28,17 +31,22 @@ export async function startService(config: ServiceConfig, logger: Logger = creat
   const keys = operatorKeysFromEnvironment(config.operatorKeys, config.nodeEnv, developmentKeyFile(config));
   const tokenSecret = tokenSecretFromEnvironment(config.playerTokenSecret, config.nodeEnv, developmentKeyFile(config, developmentTokenSecretFileName));
   const fromEnvironment = providersFromEnvironment(config.providers);
+  // The relay subscribes before the first command and starts once the store is migrated (docs/events.md).
+  const events = EventPublishing.open(config.bus);
+  const sql = config.croupier.client ?? (await openStore(config.croupier));
   const croupier = await createCroupier({
     ...config.croupier,
-    subscribers: [failureLog(logger)],
+    client: sql,
+    subscribers: [failureLog(logger), events.relay],
   });
+  await events.start(croupier, sql);
   const providers = new ProviderRegistry(fromEnvironment, croupier.providers);
   await providers.start(providerRefreshMs);
   // Bet-stream ingestion (docs/stream.md); it connects in the background, so start-up never waits for NATS.
   const betStream = config.betStream?.natsUrl === undefined ? null : BetStream.start({ url: config.betStream.natsUrl, settings: config.betStream.settings, croupier, findProvider: (id) => providers.find(id), log: logger });
   const webhooks = await WebhookService.start(croupier, { warn: (fields, message) => logger.warn(fields, message) });
   const rateLimits = RateLimits.create(config.rateLimits);
-  const app = await buildApp({ croupier, providers, rateLimits, operatorKeys: keys.keys, logger, push: { tokens: new PlayerTokens(tokenSecret.secret) } });
+  const app = await buildApp({ croupier, providers, rateLimits, operatorKeys: keys.keys, logger, busReadiness: () => events.readiness(), push: { tokens: new PlayerTokens(tokenSecret.secret) } });
   await app.listen({ port: config.port, host: listenHost(config.host, keys) });
   if (keys.generated !== null) {
     logger.warn(
@@ -47,11 +55,12 @@ export async function startService(config: ServiceConfig, logger: Logger = creat
     );
   }
   if (tokenSecret.generated) logger.warn({ file: tokenSecret.generatedFile }, 'CROUPIER_PLAYER_TOKEN_SECRET is not set: player tokens are signed with a development secret, kept in the data folder. Set it (the same on every node) before production.');
-  logger.info({ store: croupier.store, partitions: croupier.settings.partitionCount, providers: providers.list().length }, 'croupier started');
+  logger.info({ store: croupier.store, partitions: croupier.settings.partitionCount, providers: providers.list().length, bus: events.bus.kind }, 'croupier started');
   let stopping: Promise<void> | null = null;
   return {
     app,
     croupier,
+    events,
     generatedOperatorKey: keys.generated,
     stop() {
       stopping ??= (async () => {
@@ -60,7 +69,9 @@ export async function startService(config: ServiceConfig, logger: Logger = creat
         await betStream?.stop();
         providers.stop();
         await webhooks.stop();
+        await events.stop();
         await croupier.close();
+        await events.close();
         await rateLimits.close();
       })();
       return stopping;

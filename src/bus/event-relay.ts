@@ -8,7 +8,6 @@ import type { EventBus } from './event-bus.js';
 import { LagRecorder, type PartitionFigures, type RelayFigures } from './relay-figures.js';
 
 export interface RelaySettings {
-  readonly partitionCount: number;
   /** Events published (pipelined on one connection) before one progress write. */
   readonly pageSizeMax: number;
   /** Committed events held per partition from notifications; past it the relay reads them back from the store. */
@@ -21,7 +20,10 @@ export interface RelaySettings {
   readonly subjectPrefix: string;
 }
 
-export const relayDefaults: Omit<RelaySettings, 'partitionCount'> = {
+/** The engine's own bound on partitions (src/engine/limits.ts). */
+const partitionsMax = 4096;
+
+export const relayDefaults: RelaySettings = {
   pageSizeMax: 512,
   cachedEventsMax: 16_384,
   retryMs: 1_000,
@@ -52,7 +54,8 @@ interface PartitionState {
  */
 export class EventRelay implements CommitSubscriber {
   readonly name = 'event-relay';
-  private readonly partitions: PartitionState[];
+  /** Grown on demand: batches may arrive before start() says how many partitions there are. */
+  private readonly partitions: PartitionState[] = [];
   private readonly lag = new LagRecorder();
   private published = 0;
   private duplicates = 0;
@@ -69,13 +72,11 @@ export class EventRelay implements CommitSubscriber {
     if (!Number.isInteger(settings.pageSizeMax) || settings.pageSizeMax < 1 || settings.pageSizeMax > eventLogPageMax) throw new Error(`invariant violated: a relay page is 1..${eventLogPageMax} events`);
     if (settings.cachedEventsMax < settings.pageSizeMax) throw new Error('invariant violated: the relay caches at least a page of events');
     if (!(settings.retryMs > 0) || !(settings.pruneEveryMs > 0) || !(settings.retentionMs >= 0)) throw new Error('invariant violated: relay intervals are positive');
-    this.partitions = Array.from({ length: settings.partitionCount }, () => ({ publishedNext: 0n, committedNext: 0n, cache: [], cachedEvents: 0, catchingUp: true, wake: null }));
   }
 
   /** Notes a committed batch; never waits. Before start() too, so nothing committed meanwhile is missed. */
   committed(batch: CommittedBatch): void {
-    const state = this.partitions[batch.partition];
-    if (state === undefined) throw new Error(`invariant violated: partition ${batch.partition} is below ${this.settings.partitionCount}`);
+    const state = this.stateOf(batch.partition);
     if (batch.nextSequence > state.committedNext) state.committedNext = batch.nextSequence;
     if (state.cachedEvents + batch.events.length <= this.settings.cachedEventsMax) {
       state.cache.push(batch);
@@ -85,9 +86,11 @@ export class EventRelay implements CommitSubscriber {
   }
 
   /** Loads progress and starts one publishing loop per partition and the outbox pruner. */
-  async start(events: EventLog, progress: RelayProgressStore): Promise<void> {
+  async start(events: EventLog, progress: RelayProgressStore, partitionCount: number): Promise<void> {
+    if (!Number.isInteger(partitionCount) || partitionCount < 1 || partitionCount > partitionsMax) throw new Error('invariant violated: the relay needs the partition count');
+    if (this.partitions.length > partitionCount) throw new Error(`invariant violated: a batch of partition ${this.partitions.length - 1} arrived, the croupier has ${partitionCount}`);
     const recorded = await progress.load();
-    for (const [partition, state] of this.partitions.entries()) state.publishedNext = recorded.get(partition) ?? 0n;
+    for (let partition = 0; partition < partitionCount; partition += 1) this.stateOf(partition).publishedNext = recorded.get(partition) ?? 0n;
     this.loops = this.partitions.map((state, partition) => this.run(partition, state, events, progress));
     this.pruneTimer = setInterval(() => void this.prune(progress), this.settings.pruneEveryMs);
     this.pruneTimer.unref();
@@ -118,6 +121,12 @@ export class EventRelay implements CommitSubscriber {
       catchingUp: state.catchingUp,
     }));
     return { bus: health.kind, busConnected: health.connected, published: this.published, duplicates: this.duplicates, failures: this.failures, publishLagMs: this.lag.figures(), partitions };
+  }
+
+  private stateOf(partition: number): PartitionState {
+    if (!Number.isInteger(partition) || partition < 0 || partition >= partitionsMax) throw new Error(`invariant violated: no partition ${partition}`);
+    while (this.partitions.length <= partition) this.partitions.push({ publishedNext: 0n, committedNext: 0n, cache: [], cachedEvents: 0, catchingUp: true, wake: null });
+    return this.partitions[partition]!;
   }
 
   private async run(partition: number, state: PartitionState, events: EventLog, progress: RelayProgressStore): Promise<void> {

@@ -21,9 +21,9 @@ const partitionCount = 3;
 const players = ['a', 'b', 'c', 'd', 'e'];
 
 async function relayedCroupier(bus: EventBus, subjectPrefix: string): Promise<{ croupier: TestCroupier; relay: EventRelay }> {
-  const relay = new EventRelay(bus, { ...relayDefaults, partitionCount, subjectPrefix, pageSizeMax: 16, cachedEventsMax: 64, retryMs: 100 });
+  const relay = new EventRelay(bus, { ...relayDefaults, subjectPrefix, pageSizeMax: 16, cachedEventsMax: 64, retryMs: 100 });
   const croupier = await createTestCroupier({ dataDir: null, engine: { partitionCount }, expirySweepMs: 0, subscribers: [relay] });
-  await relay.start(croupier.events, new RelayProgressStore(croupier.sql));
+  await relay.start(croupier.events, new RelayProgressStore(croupier.sql), partitionCount);
   return { croupier, relay };
 }
 
@@ -43,8 +43,8 @@ describe.runIf(await requireNats('event relay'))('event relay on NATS JetStream'
   beforeAll(async () => {
     ({ croupier, relay } = await relayedCroupier(bus, stream.subjectPrefix));
     await runRelayWorkload(croupier, players, 12);
-    await waitUntilIdle(relay);
-  });
+    await waitUntilIdle(relay, 30_000, croupier);
+  }, 60_000);
   afterAll(async () => {
     await relay?.stop(0);
     await croupier?.close();
@@ -71,9 +71,9 @@ describe.runIf(await requireNats('event relay'))('event relay on NATS JetStream'
   it('re-sends from lost progress without storing anything twice', async () => {
     const before = await readStream(natsUrl, stream.name);
     await croupier.sql.query('DELETE FROM relay_progress');
-    const again = new EventRelay(bus, { ...relayDefaults, partitionCount, subjectPrefix: stream.subjectPrefix, pageSizeMax: 16, retryMs: 100 });
-    await again.start(croupier.events, new RelayProgressStore(croupier.sql));
-    await waitUntilIdle(again);
+    const again = new EventRelay(bus, { ...relayDefaults, subjectPrefix: stream.subjectPrefix, pageSizeMax: 16, retryMs: 100 });
+    await again.start(croupier.events, new RelayProgressStore(croupier.sql), partitionCount);
+    await waitUntilIdle(again, 30_000, croupier);
     await again.stop(0);
     expect(again.figures().duplicates).toBe(before.length);
     expect(again.figures().published).toBe(0);
@@ -100,13 +100,13 @@ describe('event relay on the in-process bus', () => {
     const { croupier, relay } = await relayedCroupier(bus, 'croupier.events');
     try {
       await runRelayWorkload(croupier, players, 6);
-      await waitUntilIdle(relay);
+      await waitUntilIdle(relay, 30_000, croupier);
       expect(idsByPartition(received)).toEqual(await storedEventIds(croupier, partitionCount));
       const count = received.length;
       await croupier.sql.query('DELETE FROM relay_progress');
-      const again = new EventRelay(bus, { ...relayDefaults, partitionCount, retryMs: 100 });
-      await again.start(croupier.events, new RelayProgressStore(croupier.sql));
-      await waitUntilIdle(again);
+      const again = new EventRelay(bus, { ...relayDefaults, retryMs: 100 });
+      await again.start(croupier.events, new RelayProgressStore(croupier.sql), partitionCount);
+      await waitUntilIdle(again, 30_000, croupier);
       await again.stop(0);
       expect(received.length).toBe(count);
       expect(again.figures().duplicates).toBe(count);
@@ -114,5 +114,5 @@ describe('event relay on the in-process bus', () => {
       await relay.stop(0);
       await croupier.close();
     }
-  });
+  }, 60_000);
 });

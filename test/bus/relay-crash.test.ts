@@ -62,11 +62,11 @@ describe.runIf(servicesUp)('event relay killed mid-publish', () => {
     expect(publishedBeforeKill).toBeGreaterThanOrEqual(publishedBeforeKillMin);
 
     const bus = NatsBus.start({ url: natsUrl, streams: [eventStreamSpec(eventStreamDefaults, stream.name, stream.subjectPrefix)], publishTimeoutMs: 2_000, reconnectMs: 100 });
-    const relay = new EventRelay(bus, { ...relayDefaults, partitionCount, subjectPrefix: stream.subjectPrefix, retryMs: 100 });
+    const relay = new EventRelay(bus, { ...relayDefaults, subjectPrefix: stream.subjectPrefix, retryMs: 100 });
     const croupier = await createTestCroupier({ databaseUrl: postgresUrl, schema, poolSize: 4, engine: { partitionCount }, expirySweepMs: 0, subscribers: [relay] });
     try {
-      await relay.start(croupier.events, new RelayProgressStore(croupier.sql));
-      await waitUntilIdle(relay, 60_000);
+      await relay.start(croupier.events, new RelayProgressStore(croupier.sql), partitionCount);
+      await waitUntilIdle(relay, 60_000, croupier);
       const stored = await readStream(natsUrl, stream.name);
       const seen = new Set<string>();
       const delivered = new Map<number, string[]>();

@@ -39,13 +39,13 @@ describe.runIf(await requireNats('event relay with NATS down'))('event relay wit
     const stream = freshStream('outage');
     const bus = NatsBus.start({ url: server.url, streams: [eventStreamSpec(eventStreamDefaults, stream.name, stream.subjectPrefix)], publishTimeoutMs: 1_000, reconnectMs: 100 });
     cleanups.push(() => bus.close());
-    const relay = new EventRelay(bus, { ...relayDefaults, partitionCount, subjectPrefix: stream.subjectPrefix, pageSizeMax: 8, cachedEventsMax: 32, retryMs: 100 });
+    const relay = new EventRelay(bus, { ...relayDefaults, subjectPrefix: stream.subjectPrefix, pageSizeMax: 8, cachedEventsMax: 32, retryMs: 100 });
     const croupier = await createTestCroupier({ dataDir: null, engine: { partitionCount }, expirySweepMs: 0, subscribers: [relay] });
     cleanups.push(async () => {
       await relay.stop(0);
       await croupier.close();
     });
-    await relay.start(croupier.events, new RelayProgressStore(croupier.sql));
+    await relay.start(croupier.events, new RelayProgressStore(croupier.sql), partitionCount);
 
     // Down at start-up: every command commits, the bus says it is down, the backlog grows.
     await runRelayWorkload(croupier, ['a', 'b', 'c', 'd'], 8);
@@ -53,7 +53,7 @@ describe.runIf(await requireNats('event relay with NATS down'))('event relay wit
     expect(bus.health().connected).toBe(false);
     expect(relay.figures().partitions.some((partition) => partition.backlog > 0n)).toBe(true);
     await server.start();
-    await waitUntilIdle(relay);
+    await waitUntilIdle(relay, 30_000, croupier);
     expect(dedupedByPartition(await readStream(server.url, stream.name))).toEqual(await storedEventIds(croupier, partitionCount));
 
     // Down mid-run: killed while the second workload commits and the relay publishes.
@@ -64,7 +64,7 @@ describe.runIf(await requireNats('event relay with NATS down'))('event relay wit
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(bus.health().connected).toBe(false);
     await server.start();
-    await waitUntilIdle(relay);
+    await waitUntilIdle(relay, 30_000, croupier);
     const stored = await readStream(server.url, stream.name);
     expect(dedupedByPartition(stored)).toEqual(await storedEventIds(croupier, partitionCount));
     expect(new Set(stored.map((message) => message.msgId)).size).toBe(stored.length);

@@ -16,7 +16,7 @@ describe('the service', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'croupier-start-'));
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: root,
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', CROUPIER_DATA_DIR: dataDir, DATABASE_URL: '' },
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', CROUPIER_DATA_DIR: dataDir, DATABASE_URL: '', NATS_URL: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let log = '';
@@ -27,7 +27,7 @@ describe('the service', () => {
       expect(await (await fetch(`${address}/health`)).json()).toEqual({ status: 'ok' });
       const ready = await fetch(`${address}/ready`);
       expect(ready.status).toBe(200);
-      expect(await ready.json()).toEqual({ status: 'ready', engine: true, store: true });
+      expect(await ready.json()).toEqual({ status: 'ready', engine: true, store: true, bus: { kind: 'embedded', connected: true, problem: null, backlog: 0 } });
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

@@ -20,9 +20,9 @@ function env(name: string): string {
 const partitionCount = Number(env('RELAY_PARTITIONS'));
 const subjectPrefix = env('RELAY_PREFIX');
 const bus = NatsBus.start({ url: env('RELAY_NATS_URL'), streams: [eventStreamSpec(eventStreamDefaults, env('RELAY_STREAM'), subjectPrefix)], publishTimeoutMs: 2_000, reconnectMs: 100 });
-const relay = new EventRelay(bus, { ...relayDefaults, partitionCount, subjectPrefix, pageSizeMax: 32, cachedEventsMax: 4_096, retryMs: 100 });
+const relay = new EventRelay(bus, { ...relayDefaults, subjectPrefix, pageSizeMax: 32, cachedEventsMax: 4_096, retryMs: 100 });
 const croupier = await createTestCroupier({ databaseUrl: env('RELAY_DATABASE_URL'), schema: env('RELAY_SCHEMA'), poolSize: 4, engine: { partitionCount }, expirySweepMs: 0, subscribers: [relay] });
-await relay.start(croupier.events, new RelayProgressStore(croupier.sql));
+await relay.start(croupier.events, new RelayProgressStore(croupier.sql), partitionCount);
 setInterval(() => process.stdout.write(`${JSON.stringify({ published: relay.figures().published })}\n`), 20);
 
 const players = Array.from({ length: 40 }, (_, index) => `p${index}`);

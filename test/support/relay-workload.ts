@@ -42,12 +42,25 @@ export async function storedEventIds(croupier: Croupier, partitionCount: number)
   return ids;
 }
 
-/** Waits until the relay published everything it heard of; first lets the observer hand over the last batches. */
-export async function waitUntilIdle(relay: EventRelay, timeoutMs = 20_000): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 100));
+/**
+ * Waits until the relay is idle and has published past the last event the store holds for
+ * each partition: the observer hands batches over a turn or more after their commands answer,
+ * later still on a loaded machine.
+ */
+export async function waitUntilIdle(relay: EventRelay, timeoutMs = 30_000, croupier?: Croupier): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!relay.idle) {
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    if (relay.idle && (croupier === undefined || (await publishedPastStore(relay, croupier)))) return;
     if (Date.now() > deadline) throw new Error(`relay not idle after ${timeoutMs} ms: ${JSON.stringify(relay.figures(), (_key, value: unknown) => (typeof value === 'bigint' ? String(value) : value))}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+async function publishedPastStore(relay: EventRelay, croupier: Croupier): Promise<boolean> {
+  for (const partition of relay.figures().partitions) {
+    const ids = (await storedEventIds(croupier, partition.partition + 1)).get(partition.partition) ?? [];
+    const last = ids.at(-1);
+    if (last !== undefined && BigInt(last) - ledgerId(partition.partition, 0n) >= partition.publishedNext) return false;
+  }
+  return true;
 }
