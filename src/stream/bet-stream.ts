@@ -62,7 +62,7 @@ export class BetStream {
   /** Stops fetching, lets every command in hand finish (outcome published, acked), then closes. */
   async stop(): Promise<void> {
     this.stopping = true;
-    for (const fetch of this.fetches) await fetch.close();
+    for (const fetch of this.fetches) await fetch.close().catch(() => undefined);
     await this.running;
     await this.connection?.drain().catch(() => undefined);
   }
@@ -124,7 +124,8 @@ export class BetStream {
         consumer = null;
         log.warn({ err: error, partition }, 'bet stream: fetch failed; retrying');
         await sleep(settings.reconnectMs);
-        await ensureTopology(await jetstreamManager(connection), settings, this.options.croupier.settings.partitionCount).catch(() => undefined);
+        // A stream or consumer deleted meanwhile is made again (never while stopping).
+        if (!this.stopping) await ensureTopology(await jetstreamManager(connection), settings, this.options.croupier.settings.partitionCount).catch(() => undefined);
       }
     }
   }

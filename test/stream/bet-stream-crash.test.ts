@@ -44,11 +44,14 @@ describe.skipIf(!natsUp || !postgresUp)('bet stream: SIGKILL of the consumer mid
 
   afterAll(async () => {
     if (child !== null && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await stream?.stop();
-    await croupier?.close();
-    await connection?.close();
-    await deleteStreams(prefix);
-    await dropSchema(schema);
+    try {
+      await stream?.stop();
+      await croupier?.close();
+      await connection?.close();
+    } finally {
+      await deleteStreams(prefix);
+      await dropSchema(schema);
+    }
   });
 
   it('loses nothing and applies nothing twice', { timeout: 90_000 }, async () => {

@@ -68,10 +68,13 @@ describe.skipIf(!natsUp)('bet stream: as the service wires it', () => {
   });
 
   afterAll(async () => {
-    await outcomes?.return(undefined);
-    await service?.stop();
-    await connection?.close();
-    await deleteStreams(prefix);
+    try {
+      await outcomes?.return(undefined);
+      await service?.stop();
+      await connection?.close();
+    } finally {
+      await deleteStreams(prefix);
+    }
   });
 
   it("applies the provider's settings and answers as its HTTP API does", { timeout: 30_000 }, async () => {
@@ -120,9 +123,12 @@ describe.skipIf(!natsUp)('bet stream: UNAVAILABLE', () => {
   let connection: NatsConnection | null = null;
 
   afterAll(async () => {
-    await stream?.stop();
-    await connection?.close();
-    await deleteStreams(prefix);
+    try {
+      await stream?.stop();
+      await connection?.close();
+    } finally {
+      await deleteStreams(prefix);
+    }
   });
 
   it('is retried later, never acked, and answered once the engine takes it', { timeout: 30_000 }, async () => {

@@ -56,10 +56,13 @@ describe.skipIf(!natsUp)('bet stream: duplicates and poison', () => {
   let connection: NatsConnection | null = null;
 
   afterAll(async () => {
-    await stream?.stop();
-    await croupier?.close();
-    await connection?.close();
-    await deleteStreams(prefix);
+    try {
+      await stream?.stop();
+      await croupier?.close();
+      await connection?.close();
+    } finally {
+      await deleteStreams(prefix);
+    }
   });
 
   it('applies each valid command once, dead-letters each poison with its reason, answers each valid one once', { timeout: 90_000 }, async () => {
