@@ -7,13 +7,13 @@ import type { Croupier } from '../croupier.js';
 import { AccessLog } from './access-log.js';
 import { clientErrorHandler } from './client-errors.js';
 import { healthRoutes } from './health-routes.js';
-import type { BusReadiness } from '../bus/event-publishing.js';
 import { jsonBodyProblem } from './json-body.js';
 import { lazyRequestLogger } from './lazy-request-logger.js';
 import { openApiOptions } from './openapi.js';
 import { operatorRoutes } from './operator/operator-routes.js';
 import { providerRoutes } from './provider/provider-routes.js';
 import { PlayerTokens } from '../push/player-tokens.js';
+import type { RemoteFeed } from '../push/bus-feed.js';
 import { PushHub } from '../push/push-hub.js';
 import { defaultPushLimits, type PushLimits } from '../push/push-limits.js';
 import { streamRoutes } from '../push/stream-route.js';
@@ -51,11 +51,9 @@ export interface AppOptions {
   readonly operatorKeys: readonly string[];
   readonly logger?: Logger | undefined;
   /** Player tokens for GET /v1/stream (a secret for this run when not given) and the push limits. */
-  readonly push?: { readonly tokens?: PlayerTokens | undefined; readonly limits?: Partial<PushLimits> | undefined } | undefined;
+  readonly push?: { readonly tokens?: PlayerTokens | undefined; readonly limits?: Partial<PushLimits> | undefined; readonly remote?: RemoteFeed | undefined } | undefined;
   /** Unix seconds; injectable so that tests can check the signature window. */
   readonly nowSeconds?: (() => number) | undefined;
-  /** What `/ready` shows of the event bus (src/bus/event-publishing.ts); absent, it shows nothing. */
-  readonly busReadiness?: (() => BusReadiness) | undefined;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -107,11 +105,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  healthRoutes(app, options.croupier, options.busReadiness);
+  healthRoutes(app, options.croupier);
   const nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
   await app.register(providerRoutes, { croupier: options.croupier, providers: options.providers, rateLimits: options.rateLimits, nowSeconds });
   const playerTokens = options.push?.tokens ?? new PlayerTokens(randomBytes(32).toString('base64url'));
-  const pushHub = new PushHub({ source: options.croupier, events: options.croupier.events, partitionCount: options.croupier.settings.partitionCount, limits: { ...defaultPushLimits, ...options.push?.limits } });
+  const pushHub = new PushHub({ source: options.croupier, events: options.croupier.events, partitionCount: options.croupier.settings.partitionCount, limits: { ...defaultPushLimits, ...options.push?.limits }, remote: options.push?.remote });
   app.decorate('pushHub', pushHub);
   await app.register(operatorRoutes, { croupier: options.croupier, providers: options.providers, rateLimits: options.rateLimits, keys: options.operatorKeys, playerTokens });
   await app.register(streamRoutes, { hub: pushHub, tokens: playerTokens });

@@ -6,6 +6,8 @@ import { closeCodes, PlayerConnection } from './player-connection.js';
 import { checkPushLimits, type PushLimits } from './push-limits.js';
 import { eventFrame, helloMessage, isPushed, liveMessage, type PushFrame } from './push-message.js';
 import type { PlayerClaims } from './player-tokens.js';
+import type { RemoteFeed } from './bus-feed.js';
+import type { BusSubscription } from '../bus/event-bus.js';
 
 /** Where committed batches come from: the croupier (`Croupier.subscribe`). */
 export interface CommitSource {
@@ -17,6 +19,8 @@ export interface PushHubOptions {
   readonly events: EventLog;
   readonly partitionCount: number;
   readonly limits: PushLimits;
+  /** Events committed on other nodes (the bus: src/push/bus-feed.ts); without it, this node's commits only. */
+  readonly remote?: RemoteFeed | undefined;
   readonly nowMs?: () => number;
 }
 
@@ -47,6 +51,9 @@ export class PushHub {
   private readonly players = new Map<string, Set<PlayerConnection>>();
   private readonly nextSequences = new Map<number, bigint>();
   private subscription: Subscription | null = null;
+  private remoteSubscription: BusSubscription | null = null;
+  /** Open sockets per partition: the remote feed parses only messages of partitions with one. */
+  private readonly socketsByPartition = new Map<number, number>();
   private sweepTimer: NodeJS.Timeout | null = null;
   private socketCount = 0;
   private cutOffCount = 0;
@@ -157,6 +164,7 @@ export class PushHub {
     }
     connections.add(connection);
     this.socketCount += 1;
+    this.socketsByPartition.set(connection.partition, (this.socketsByPartition.get(connection.partition) ?? 0) + 1);
     if (this.socketCount === 1) this.startListening();
   }
 
@@ -165,12 +173,20 @@ export class PushHub {
     if (connections === undefined || !connections.delete(connection)) return;
     if (connections.size === 0) this.players.delete(connection.playerId);
     this.socketCount -= 1;
+    const left = (this.socketsByPartition.get(connection.partition) ?? 1) - 1;
+    if (left === 0) this.socketsByPartition.delete(connection.partition);
+    else this.socketsByPartition.set(connection.partition, left);
     if (cutOff) this.cutOffCount += 1;
     if (this.socketCount === 0) this.stopListening();
   }
 
   private startListening(): void {
     this.subscription = this.options.source.subscribe({ name: 'push', bufferedEventsMax: subscriberBufferedEventsMax, committed: (batch) => this.committed(batch) });
+    this.remoteSubscription =
+      this.options.remote?.subscribe(
+        (partition) => this.socketsByPartition.has(partition),
+        (playerId, partition, frame) => this.deliverFrame(playerId, partition, frame),
+      ) ?? null;
     this.sweepTimer = setInterval(() => this.sweep(), this.options.limits.heartbeatMs);
     this.sweepTimer.unref();
   }
@@ -179,6 +195,8 @@ export class PushHub {
   private stopListening(): void {
     this.subscription?.unsubscribe();
     this.subscription = null;
+    this.remoteSubscription?.unsubscribe();
+    this.remoteSubscription = null;
     this.nextSequences.clear();
     if (this.sweepTimer !== null) clearInterval(this.sweepTimer);
     this.sweepTimer = null;
