@@ -59,6 +59,18 @@ export class BetStream {
     return { connected: this.problem === null, problem: this.problem };
   }
 
+  /**
+   * Commands not yet acked, per partition: waiting in the stream plus delivered and in hand
+   * (the consumer pending count of the lag figures). Null while not connected.
+   */
+  async pending(): Promise<number[] | null> {
+    if (this.connection === null || this.problem !== null) return null;
+    const manager = await jetstreamManager(this.connection);
+    const partitions = Array.from({ length: this.options.croupier.settings.partitionCount }, (_, partition) => partition);
+    const infos = await Promise.all(partitions.map((partition) => manager.consumers.info(this.names.commandsStream, this.names.consumer(partition))));
+    return infos.map((info) => info.num_pending + info.num_ack_pending);
+  }
+
   /** Stops fetching, lets every command in hand finish (outcome published, acked), then closes. */
   async stop(): Promise<void> {
     this.stopping = true;

@@ -105,6 +105,8 @@ describe.skipIf(!natsUp || !postgresUp)('bet stream: SIGKILL of the consumer mid
       'the restarted consumer drains the stream',
     );
 
+    await waitFor(async () => (await stream?.pending())?.every((count) => count === 0) === true, waitMs, 'no command is pending on any partition');
+
     // Nothing twice, nothing lost: every command stored once, the model's balances, one outcome each.
     const stored = await storedTransactions(croupier.sql);
     expect(stored.size).toBe(players.length + commandCount);
