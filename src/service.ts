@@ -10,6 +10,7 @@ import type { ServiceConfig } from './config.js';
 import { createCroupier, openStore, type Croupier } from './croupier.js';
 import type { CommitSubscriber } from './engine/committed-batch.js';
 import { BetStream } from './stream/bet-stream.js';
+import { busFeed, type RemoteFeed } from './push/bus-feed.js';
 import { developmentTokenSecretFileName, PlayerTokens, tokenSecretFromEnvironment } from './push/player-tokens.js';
 import { WebhookService } from './webhooks/webhook-service.js';
 
@@ -46,7 +47,7 @@ export async function startService(config: ServiceConfig, logger: Logger = creat
   const betStream = config.betStream?.natsUrl === undefined ? null : BetStream.start({ url: config.betStream.natsUrl, settings: config.betStream.settings, croupier, findProvider: (id) => providers.find(id), log: logger });
   const webhooks = await WebhookService.start(croupier, { warn: (fields, message) => logger.warn(fields, message) });
   const rateLimits = RateLimits.create(config.rateLimits);
-  const app = await buildApp({ croupier, providers, rateLimits, operatorKeys: keys.keys, logger, busReadiness: () => events.readiness(), push: { tokens: new PlayerTokens(tokenSecret.secret) } });
+  const app = await buildApp({ croupier, providers, rateLimits, operatorKeys: keys.keys, logger, busReadiness: () => events.readiness(), push: { tokens: new PlayerTokens(tokenSecret.secret), remote: remoteEvents(events) } });
   await app.listen({ port: config.port, host: listenHost(config.host, keys) });
   if (keys.generated !== null) {
     logger.warn(
@@ -77,6 +78,15 @@ export async function startService(config: ServiceConfig, logger: Logger = creat
       return stopping;
     },
   };
+}
+
+/**
+ * Events other nodes commit, for this node's sockets: over NATS, where every node's relay
+ * publishes. The in-process bus only carries this node's own events, which the push hub already
+ * has from its commits.
+ */
+function remoteEvents(events: EventPublishing): RemoteFeed | undefined {
+  return events.bus.kind === 'nats' ? busFeed(events.bus) : undefined;
 }
 
 /** Logs what the engine could not commit: failed batches, and commands whose application threw (with their player). */

@@ -7,6 +7,7 @@ import type { Croupier } from '../croupier.js';
 import { AccessLog } from './access-log.js';
 import { clientErrorHandler } from './client-errors.js';
 import { healthRoutes } from './health-routes.js';
+import type { BusReadiness } from '../bus/event-publishing.js';
 import { jsonBodyProblem } from './json-body.js';
 import { lazyRequestLogger } from './lazy-request-logger.js';
 import { openApiOptions } from './openapi.js';
@@ -54,6 +55,8 @@ export interface AppOptions {
   readonly push?: { readonly tokens?: PlayerTokens | undefined; readonly limits?: Partial<PushLimits> | undefined; readonly remote?: RemoteFeed | undefined } | undefined;
   /** Unix seconds; injectable so that tests can check the signature window. */
   readonly nowSeconds?: (() => number) | undefined;
+  /** What `/ready` shows of the event bus (src/bus/event-publishing.ts); absent, it shows nothing. */
+  readonly busReadiness?: (() => BusReadiness) | undefined;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -105,7 +108,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  healthRoutes(app, options.croupier);
+  healthRoutes(app, options.croupier, options.busReadiness);
   const nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
   await app.register(providerRoutes, { croupier: options.croupier, providers: options.providers, rateLimits: options.rateLimits, nowSeconds });
   const playerTokens = options.push?.tokens ?? new PlayerTokens(randomBytes(32).toString('base64url'));

@@ -27,11 +27,27 @@ export function busFeed(bus: EventBus, subjectPrefix = eventSubjectPrefix): Remo
         const partition = Number(message.subject.slice(message.subject.lastIndexOf('.') + 1));
         if (!Number.isInteger(partition) || !wants(partition)) return;
         const text = decoder.decode(message.data);
-        const envelope = JSON.parse(text) as { readonly type?: unknown; readonly player_id?: unknown; readonly sequence?: unknown };
+        const envelope = parsed(text);
         // Refusals are not pushed (src/push/push-message.ts isPushed); a malformed envelope is skipped.
-        if (envelope.type === 'transaction.refused' || typeof envelope.player_id !== 'string' || typeof envelope.sequence !== 'string' || !/^[0-9]{1,13}$/.test(envelope.sequence)) return;
+        if (envelope === null || envelope.type === 'transaction.refused' || typeof envelope.player_id !== 'string' || typeof envelope.sequence !== 'string' || !/^[0-9]{1,13}$/.test(envelope.sequence)) return;
         deliver(envelope.player_id, partition, { sequence: BigInt(envelope.sequence), text });
       });
     },
   };
+}
+
+interface EnvelopeFields {
+  readonly type?: unknown;
+  readonly player_id?: unknown;
+  readonly sequence?: unknown;
+}
+
+/** The envelope's fields, or null for a message that is not JSON: a bus handler must not throw. */
+function parsed(text: string): EnvelopeFields | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as EnvelopeFields) : null;
+  } catch {
+    return null;
+  }
 }
