@@ -47,7 +47,14 @@ const description =
 /** `GET /v1/stream`: the player WebSocket, behind a player token (README "Live push"). */
 export async function streamRoutes(app: FastifyInstance, options: StreamRouteOptions): Promise<void> {
   const { hub, tokens } = options;
-  await app.register(websocket, { options: { maxPayload: hub.limits.clientMessageBytesMax, perMessageDeflate: false } });
+  await app.register(websocket, {
+    options: { maxPayload: hub.limits.clientMessageBytesMax, perMessageDeflate: false },
+    // On shutdown every socket is told 1001 (going away: reconnect with ?after=), and the hub stops listening.
+    preClose: (done) => {
+      hub.close();
+      done();
+    },
+  });
   app.route<{ Querystring: StreamQuery }>({
     method: 'GET',
     url: '/v1/stream',

@@ -223,6 +223,15 @@ describe('bounds', () => {
     }
   }, 30_000);
 
+  it('tells every socket 1001 (going away) when the server stops', async () => {
+    const stopping = await startTestApp({ croupier, listen: true, push: { tokens } });
+    await register('stop-1');
+    const client = await openStream(stopping.baseUrl!, `?token=${(await tokens.issue('stop-1')).token}`);
+    await stopping.close();
+    expect(await client.closed).toMatchObject({ code: 1001 });
+    expect(stopping.app.pushHub.figures().sockets).toBe(0);
+  });
+
   it('serves 1,000 sockets at once, each with its own events', async () => {
     const players = Array.from({ length: 1_000 }, (_, index) => `many-${index}`);
     await Promise.all(players.map((playerId) => croupier.execute({ kind: 'register', playerId, currency: 'EUR' })));
