@@ -85,12 +85,14 @@ export class PlayerConnection {
         if (read === null) return;
         sent += read;
       } while (this.catchUpAgain && !this.closed);
-    } catch (error) {
+    } catch {
       // The store did not answer: the client reconnects with its last sequence and loses nothing.
       this.close(closeCodes.tryAgainLater, 'the event log could not be read; reconnect with ?after=');
-      throw error;
+      return;
     }
     const waiting = this.pending;
+    // Closed meanwhile: close() already let go of what waited.
+    if (this.closed || waiting === null) return;
     this.pending = null;
     for (const frame of waiting) this.sendFrame(frame);
     this.send(liveMessage(this.lastSent));

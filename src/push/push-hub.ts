@@ -103,7 +103,7 @@ export class PushHub {
     socket.on('message', () => connection.close(closeCodes.policyViolation, 'this stream takes no messages'));
     connection.send(helloMessage(claims.playerId, partition, after, this.options.limits.heartbeatMs));
     // Registered before the first read: an event committed meanwhile waits, and is not lost.
-    if (after !== null) void connection.catchUp().catch(() => undefined);
+    if (after !== null) void connection.catchUp();
     else connection.send(liveMessage(anchor));
   }
 

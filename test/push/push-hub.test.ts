@@ -120,6 +120,16 @@ describe('PushHub', () => {
     expect(socket.sequences()).toEqual([1, 2, 3, 4]);
   });
 
+  it('closes a catching-up socket with 1013 when the store cannot be read, and forgets it', async () => {
+    const { hub, log } = setUp();
+    log.read = () => Promise.reject(new Error('store down'));
+    const socket = new RecordingSocket();
+    hub.open(socket as unknown as WebSocket, claims('p'), 0n);
+    await settle();
+    expect(socket.closedWith).toBe(1013);
+    expect(hub.figures().sockets).toBe(0);
+  });
+
   it('subscribes to commits only while a socket is open', () => {
     const { hub } = setUp();
     const socket = new RecordingSocket();
