@@ -36,6 +36,8 @@ export interface NewDelivery {
   readonly body: string;
 }
 
+export type WebhookChange = { readonly kind: 'created'; readonly webhook: Webhook } | { readonly kind: 'removed'; readonly webhookId: string };
+
 /** What one attempt came to. */
 export type AttemptResult =
   | { readonly kind: 'delivered' }
@@ -49,8 +51,11 @@ export type AttemptResult =
  * progress that produced them are written in one statement, so a crash loses neither.
  */
 export interface WebhookStorage {
-  /** Calls the listener after each registration or removal made through this storage; returns how to stop. */
-  watch(listener: () => void): () => void;
+  /**
+   * Calls the listener, before the change's promise resolves, after each registration or removal
+   * made through this storage, so that an endpoint is matched from its registration's answer on.
+   */
+  watch(listener: (change: WebhookChange) => void): () => void;
   create(webhook: Omit<Webhook, 'status' | 'suspendedReason' | 'suspendedAt' | 'skippedEvents' | 'createdAt'>): Promise<Webhook>;
   all(): Promise<Webhook[]>;
   find(webhookId: string): Promise<Webhook | undefined>;

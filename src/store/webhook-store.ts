@@ -1,4 +1,4 @@
-import type { AttemptResult, Delivery, DeliveryStatus, NewDelivery, Webhook, WebhookStorage } from '../ports/webhook-storage.js';
+import type { AttemptResult, Delivery, DeliveryStatus, NewDelivery, Webhook, WebhookChange, WebhookStorage } from '../ports/webhook-storage.js';
 import { integerArray, textArray } from './array-literal.js';
 import type { SqlClient } from './sql-client.js';
 
@@ -7,17 +7,17 @@ const deliveryColumns = 'webhook_id, event_id::text, event_type, body, status, a
 
 /** Webhooks, their deliveries and the dispatcher's progress (migration 011). */
 export class WebhookStore implements WebhookStorage {
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(change: WebhookChange) => void>();
 
   constructor(private readonly client: SqlClient) {}
 
-  watch(listener: () => void): () => void {
+  watch(listener: (change: WebhookChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  private changed(): void {
-    for (const listener of this.listeners) listener();
+  private changed(change: WebhookChange): void {
+    for (const listener of this.listeners) listener(change);
   }
 
   async create(webhook: Pick<Webhook, 'webhookId' | 'url' | 'eventTypes' | 'secret'>): Promise<Webhook> {
@@ -25,8 +25,9 @@ export class WebhookStore implements WebhookStorage {
       `INSERT INTO webhooks (webhook_id, url, event_types, secret, status) VALUES ($1, $2, $3::text[], $4, 'active') RETURNING ${webhookColumns}`,
       [webhook.webhookId, webhook.url, textArray(webhook.eventTypes), webhook.secret],
     );
-    this.changed();
-    return webhookOf(single(rows));
+    const created = webhookOf(single(rows));
+    this.changed({ kind: 'created', webhook: created });
+    return created;
   }
 
   async all(): Promise<Webhook[]> {
@@ -41,7 +42,7 @@ export class WebhookStore implements WebhookStorage {
 
   async remove(webhookId: string): Promise<boolean> {
     const rows = await this.client.query(`DELETE FROM webhooks WHERE webhook_id = $1 RETURNING webhook_id`, [webhookId]);
-    this.changed();
+    if (rows.length > 0) this.changed({ kind: 'removed', webhookId });
     return rows.length > 0;
   }
 

@@ -1,6 +1,6 @@
 import type { Subscription } from '../engine/committed-batch.js';
 import type { Croupier } from '../croupier.js';
-import type { Webhook } from '../ports/webhook-storage.js';
+import type { Webhook, WebhookChange } from '../ports/webhook-storage.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 import { WebhookSender } from './webhook-sender.js';
 import { checkWebhookSettings, defaultWebhookSettings, type WebhookSettings } from './webhook-settings.js';
@@ -27,6 +27,8 @@ export class WebhookService {
   private pruneTimer: NodeJS.Timeout | null = null;
   private pruning: Promise<unknown> = Promise.resolve();
   private unwatch: (() => void) | null = null;
+  /** Counts changes applied from `watch`: a re-read that began before one may not show it. */
+  private changes = 0;
 
   private constructor(
     private readonly croupier: Croupier,
@@ -60,7 +62,7 @@ export class WebhookService {
     });
     service = new WebhookService(croupier, settings, dispatcher, sender);
     await service.refresh();
-    service.unwatch = croupier.webhooks.watch(() => void service?.refresh().catch(() => undefined));
+    service.unwatch = croupier.webhooks.watch((change) => service?.apply(change));
     // Subscribed before catching up: a batch committed meanwhile is either read back or notified, and recorded once.
     service.subscription = croupier.subscribe(dispatcher);
     await dispatcher.start();
@@ -72,8 +74,22 @@ export class WebhookService {
     return service;
   }
 
+  /** Re-reads the endpoints; a read overtaken by a change made through this node is not applied. */
   async refresh(): Promise<void> {
+    const changesBefore = this.changes;
     const all = await this.croupier.webhooks.all();
+    if (this.changes !== changesBefore) return;
+    this.use(all);
+  }
+
+  /** A change made through this node, applied before its route answers. */
+  private apply(change: WebhookChange): void {
+    this.changes += 1;
+    if (change.kind === 'created') this.use([...this.endpoints.filter((webhook) => webhook.webhookId !== change.webhook.webhookId), change.webhook]);
+    else this.use(this.endpoints.filter((webhook) => webhook.webhookId !== change.webhookId));
+  }
+
+  private use(all: readonly Webhook[]): void {
     this.endpoints = all;
     this.byId = new Map(all.map((webhook) => [webhook.webhookId, webhook]));
     this.sender.forgetOthers(this.byId);

@@ -115,10 +115,11 @@ async function deliveries(app: TestApp, webhookId: string): Promise<Record<strin
   return reply.json.items ?? [];
 }
 
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+// Generous: the full suite shares two cores with PostgreSQL, NATS and the other test workers.
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${condition.toString().slice(0, 200)}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -178,7 +179,7 @@ for (const store of await storesUnderTest('operator webhooks')) {
       await register(app, alive.url, ['transaction.deposit']);
       await croupier.execute({ kind: 'register', playerId: 'p1', currency: 'EUR' });
       for (let index = 0; index < 4; index += 1) await deposit(croupier, 'p1', `d${index}`);
-      await until(async () => (await deliveries(app, deadHook.id)).every((delivery) => delivery['status'] === 'failed'), 15_000);
+      await until(async () => (await deliveries(app, deadHook.id)).every((delivery) => delivery['status'] === 'failed'));
       const failed = await deliveries(app, deadHook.id);
       expect(failed).toHaveLength(4);
       for (const delivery of failed) expect(delivery).toMatchObject({ status: 'failed', attempts: 3, last_error: 'HTTP 500' });
